@@ -1,0 +1,49 @@
+namespace Impact60.Application.Configuration;
+
+/// <summary>
+/// Every app setting the code reads, in one place. The infrastructure tests compare this list with the
+/// app settings that infra/main.bicep deploys, so the two cannot drift. In app settings a section
+/// separator is written <c>__</c> (e.g. <c>Register__BaseUrl</c>); in code it is read as <c>Register:BaseUrl</c>.
+/// </summary>
+public static class AppSettingNames
+{
+    // Storage: a connection string locally (UseDevelopmentStorage=true or Azurite's), identity-based in Azure.
+    public const string Storage = "AzureWebJobsStorage";
+    public const string StorageBlobServiceUri = "AzureWebJobsStorage__blobServiceUri";
+    public const string StorageQueueServiceUri = "AzureWebJobsStorage__queueServiceUri";
+    public const string StorageTableServiceUri = "AzureWebJobsStorage__tableServiceUri";
+    public const string StorageCredential = "AzureWebJobsStorage__credential";
+    public const string StorageClientId = "AzureWebJobsStorage__clientId";
+
+    // Schedules (NCRONTAB, UTC): read by the Functions host through %...% in the trigger attributes.
+    public const string NightlySchedule = "NightlySchedule";
+    public const string SettlementSchedule = "SettlementSchedule";
+
+    // The contract and the pseudonymisation key.
+    public const string ContractPath = "Contract__Path";
+    public const string PseudonymisationKey = "Pseudonymisation__Key";
+
+    // The register API.
+    public const string RegisterBaseUrl = "Register__BaseUrl";
+    public const string RegisterAuthMode = "Register__AuthMode";
+    public const string RegisterScope = "Register__Scope";
+    public const string RegisterApiKey = "Register__ApiKey";
+    public const string RegisterApiKeyHeader = "Register__ApiKeyHeader";
+
+    // E-mail.
+    public const string SendGridApiKey = "SendGrid__ApiKey";
+    public const string SendGridHost = "SendGrid__Host";
+    public const string NoticesFrom = "Notices__From";
+    public const string NoticesLanguage = "Notices__Language";
+    public const string NoticesPickupFolder = "Notices__PickupFolder";
+
+    // Service Bus: identity-based in Azure, a connection string only locally.
+    public const string ServiceBusNamespace = "ServiceBusConnection__fullyQualifiedNamespace";
+    public const string ServiceBusCredential = "ServiceBusConnection__credential";
+    public const string ServiceBusClientId = "ServiceBusConnection__clientId";
+    public const string ServiceBusConnectionString = "ServiceBusConnection";
+
+    // Identity used by Azure.Identity's DefaultAzureCredential for the register API token.
+    public const string AzureClientId = "AZURE_CLIENT_ID";
+    public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+}
