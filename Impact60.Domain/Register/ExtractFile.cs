@@ -14,10 +14,8 @@ internal sealed class ExtractFile : IDisposable
 {
     public const char Separator = ';';
 
-    // Strict: an invalid byte must reject the whole file, not turn silently into U+FFFD.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly StreamReader _reader;
+    private readonly CountingFallback _invalidBytes = new();
     private Range[] _ranges = new Range[8];
 
     public string FileName { get; }
@@ -34,7 +32,12 @@ internal sealed class ExtractFile : IDisposable
     {
         FileName = fileName;
         // The BOM is stripped by hand below: letting StreamReader detect BOMs would quietly accept UTF-16 files.
-        _reader = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
+        // Strict UTF-8: an invalid byte rejects the whole file. The decoder works a buffer ahead of the lines, so
+        // rather than throwing there (at the wrong line) it marks the bytes and counts them; ReadLine throws on the
+        // line that holds them.
+        var utf8 = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).Clone();
+        utf8.DecoderFallback = _invalidBytes;
+        _reader = new StreamReader(stream, utf8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
     }
 
     /// <summary>Opens the file and reads its header; throws <see cref="RegisterFileException"/> when there is none.</summary>
@@ -100,16 +103,14 @@ internal sealed class ExtractFile : IDisposable
 
     private string? ReadLine()
     {
-        try
+        var line = _reader.ReadLine();
+        if (line is not null) LineNumber++;
+        if (_invalidBytes.Count > 0 && (line is null || line.Contains(CountingFallback.Mark, StringComparison.Ordinal)))
         {
-            var line = _reader.ReadLine();
-            if (line is not null) LineNumber++;
-            return line;
+            var where = line is null ? "" : $" (invalid bytes at line {LineNumber})";
+            throw new RegisterFileException(FileName, $"the file is not valid UTF-8{where}; the whole file is rejected");
         }
-        catch (DecoderFallbackException)
-        {
-            throw new RegisterFileException(FileName, $"the file is not valid UTF-8 (invalid bytes at line {LineNumber + 1}); the whole file is rejected");
-        }
+        return line;
     }
 
     /// <summary>Splits <paramref name="line"/> into field ranges (no allocation per field); returns the field count.</summary>
@@ -158,6 +159,43 @@ internal sealed class ExtractFile : IDisposable
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public void Dispose() => _reader.Dispose();
+}
+
+/// <summary>Replaces each invalid UTF-8 sequence with U+FFFD and counts them, so the reader can reject the file.</summary>
+internal sealed class CountingFallback : DecoderFallback
+{
+    public const char Mark = '\uFFFD';
+
+    public int Count { get; private set; }
+
+    public override int MaxCharCount => 1;
+
+    public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer(this);
+
+    private sealed class Buffer(CountingFallback owner) : DecoderFallbackBuffer
+    {
+        private bool _pending;
+
+        public override int Remaining => _pending ? 1 : 0;
+
+        public override bool Fallback(byte[] bytesUnknown, int index)
+        {
+            owner.Count++;
+            _pending = true;
+            return true;
+        }
+
+        public override char GetNextChar()
+        {
+            if (!_pending) return '\0';
+            _pending = false;
+            return Mark;
+        }
+
+        public override bool MovePrevious() => false;
+
+        public override void Reset() => _pending = false;
+    }
 }
 
 /// <summary>
