@@ -35,7 +35,9 @@ param tableEndpoint string
 @description('Name of the blob container that holds the deployment package.')
 param deploymentContainerName string
 
-@description('Application Insights connection string (not a secret once local auth is disabled).')
+// Not usable to send telemetry once local auth is disabled, but kept out of the deployment history all the same.
+@secure()
+@description('Application Insights connection string.')
 param applicationInsightsConnectionString string
 
 @description('Name of the Key Vault the secret app settings refer to.')
