@@ -20,7 +20,7 @@ public static class PdfWriter
     private const double Row = 13;
 
     // Table columns: left edge of text columns, right edge of number columns.
-    private const double ColPeriod = Left + 10, ColClass = 260, ColWeeksR = 340, ColPriceR = 410, ColAllowanceR = 475, ColAmountR = Right;
+    private const double ColPeriod = Left + 10, ColClass = 200, ColWeeksR = 345, ColPriceR = 415, ColAllowanceR = 480, ColAmountR = Right;
 
     public static byte[] Write(SettlementDocument doc, DocumentLanguage language = DocumentLanguage.Danish)
     {

@@ -107,6 +107,33 @@ public sealed class PdfWriterTests
         Assert.All(pdfs, bytes => Assert.Contains("9.000,00", ReadText(bytes)));
     }
 
+    [Theory]
+    [InlineData(DocumentLanguage.Danish)]
+    [InlineData(DocumentLanguage.English)]
+    public void Given_any_document_when_written_then_no_two_words_overlap_on_the_page(DocumentLanguage language)
+    {
+        foreach (var doc in SampleDocuments.AllValid().Values)
+        {
+            using var pdf = PdfDocument.Open(PdfWriter.Write(doc, language));
+            foreach (var page in pdf.GetPages())
+            {
+                // Letter level: the word extractor would merge overlapping text into one "word".
+                var rows = page.Letters.Where(l => !string.IsNullOrWhiteSpace(l.Value))
+                    .GroupBy(l => Math.Round(l.StartBaseLine.Y));
+                foreach (var row in rows)
+                {
+                    var letters = row.OrderBy(l => l.BoundingBox.Left).ToList();
+                    for (var i = 1; i < letters.Count; i++)
+                    {
+                        var (a, b) = (letters[i - 1], letters[i]);
+                        Assert.False(b.BoundingBox.Left < a.BoundingBox.Right - 1.0,
+                            $"{doc.Number} page {page.Number}: '{a.Value}' and '{b.Value}' overlap at y={row.Key}");
+                    }
+                }
+            }
+        }
+    }
+
     private static string ReadText(byte[] bytes)
     {
         using var pdf = PdfDocument.Open(bytes);
