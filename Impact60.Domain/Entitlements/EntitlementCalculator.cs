@@ -20,7 +20,7 @@ public sealed class EntitlementCalculator
     private const byte RowPartial = 1 + (byte)WeekClass.Partial;
     private const byte ClassMask = 0x0F;
     private const byte SustainedBit = 0x10;
-    private const int StackWeeks = 2048;
+    private const int StackWeeks = 512; // covers a window plus years of history; longer histories rent
 
     // Benefit codes are 1-4 digit strings, where "01" and "1" are different codes: index = offset by length + value.
     private static readonly int[] CodeOffsetByLength = [0, 0, 10, 110, 1110];
@@ -236,6 +236,8 @@ public sealed class EntitlementCalculator
         var windowWeeks = _contract.PaymentWindowWeeks;
         var periodCount = (windowWeeks + periodWeeks - 1) / periodWeeks;
         var periods = new VerificationPeriod[periodCount];
+        // Weeks per (tariff, class) of the period being paid: index 2 × tariff + (0 Full, 1 Partial). Lines come from these counts.
+        Span<int> weeksByPrice = _tariffs.Length <= 64 ? stackalloc int[2 * _tariffs.Length] : new int[2 * _tariffs.Length];
         List<IsoWeek>? missing = null;
         List<EntitlementProblem>? problems = null;
         var participantCap = _contract.Caps.PerParticipant;
@@ -269,38 +271,56 @@ public sealed class EntitlementCalculator
             PaidWeek[] paid = [];
             if (status == PeriodStatus.Verified && sustained > 0)
             {
-                // Rule 7, first every payable week must have a tariff: if one has none, the period is not paid and the week is reported.
+                // Rule 7: each sustained counted week earns the tariff in force on its Monday, by class. A payable week with
+                // no tariff is reported by week and its period is not paid: never a silent zero.
+                paid = new PaidWeek[sustained];
+                weeksByPrice.Clear();
+                var n = 0;
                 var payable = true;
+                var reduced = false;
                 for (var o = first; o <= last; o++)
                 {
-                    if ((state[o - lo] & SustainedBit) == 0 || IsSuspended(o) || TariffIndex(o) >= 0) continue;
-                    payable = false;
-                    var week = IsoWeek.FromOrdinal(o);
-                    (problems ??= []).Add(new EntitlementProblem(EntitlementProblemKind.NoTariffInForce, referral.ReferralId, p + 1, week,
-                        $"Referral {referral.ReferralId}, period {p + 1}: week {week} is payable but no tariff is in force on {week.Monday:yyyy-MM-dd}; the period is not paid until the contract has a tariff for it."));
-                }
-                if (payable)
-                {
-                    paid = new PaidWeek[sustained];
-                    var n = 0;
-                    for (var o = first; o <= last; o++)
+                    var s = state[o - lo];
+                    if ((s & SustainedBit) == 0 || IsSuspended(o)) continue;
+                    var t = TariffIndex(o);
+                    if (t < 0)
                     {
-                        var s = state[o - lo];
-                        if ((s & SustainedBit) == 0 || IsSuspended(o)) continue;
-                        var cls = (s & ClassMask) == RowFull ? WeekClass.Full : WeekClass.Partial;
-                        var tariff = _tariffs[TariffIndex(o)];
-                        var price = cls == WeekClass.Full ? tariff.Full : tariff.Partial;
-                        // Rule 8, per participant in week order: the week that crosses the cap is reduced, later ones fully.
-                        var reduction = 0m;
-                        if (participantCap is { } cap)
-                            reduction = Math.Clamp(grossSoFar + price - cap, 0m, price);
-                        grossSoFar += price;
-                        if (cls == WeekClass.Full) fullPaid++; else partialPaid++;
-                        paid[n++] = new PaidWeek(IsoWeek.FromOrdinal(o), cls, price, reduction);
+                        payable = false;
+                        var week = IsoWeek.FromOrdinal(o);
+                        (problems ??= []).Add(new EntitlementProblem(EntitlementProblemKind.NoTariffInForce, referral.ReferralId, p + 1, week,
+                            $"Referral {referral.ReferralId}, period {p + 1}: week {week} is payable but no tariff is in force on {week.Monday:yyyy-MM-dd}; the period is not paid until the contract has a tariff for it."));
+                        continue;
                     }
+                    var full = (s & ClassMask) == RowFull;
+                    var price = full ? _tariffs[t].Full : _tariffs[t].Partial;
+                    var reduction = 0m;
+                    if (participantCap is { } cap)
+                    {
+                        // Rule 8, per participant in week order: the week that crosses the cap is reduced, later ones fully.
+                        reduction = Math.Clamp(grossSoFar + price - cap, 0m, price);
+                        grossSoFar += price;
+                        reduced |= reduction != 0m;
+                    }
+                    weeksByPrice[2 * t + (full ? 0 : 1)]++;
+                    paid[n++] = new PaidWeek(IsoWeek.FromOrdinal(o), full ? WeekClass.Full : WeekClass.Partial, price, reduction);
                 }
+                if (!payable)
+                {
+                    // Undo what this period added to the running cap total: it is not paid.
+                    if (participantCap is not null)
+                        foreach (var w in paid.AsSpan(0, n)) grossSoFar -= w.Tariff;
+                    paid = [];
+                }
+                else
+                {
+                    foreach (var w in paid)
+                        if (w.Class == WeekClass.Full) fullPaid++; else partialPaid++;
+                }
+                periods[p] = paid.Length > 0 && !reduced
+                    ? BuildUncappedPeriod(referral.ReferralId, referral.FokusRef, p + 1, first, last, counted, paid, weeksByPrice)
+                    : BuildPeriod(referral.ReferralId, referral.FokusRef, p + 1, first, last, counted, status, paid, reduced);
             }
-            periods[p] = BuildPeriod(referral.ReferralId, referral.FokusRef, p + 1, first, last, counted, status, paid);
+            else periods[p] = BuildPeriod(referral.ReferralId, referral.FokusRef, p + 1, first, last, counted, status, paid, false);
             amount += periods[p].Amount;
         }
 
@@ -309,8 +329,48 @@ public sealed class EntitlementCalculator
             missing is null ? [] : missing.ToArray(), problems is null ? [] : problems.ToArray());
     }
 
+    /// <summary>
+    /// The common case of <see cref="BuildPeriod"/> (no cap reduction): lines straight from week counts per tariff and
+    /// class, in the same order (Full before Partial, cheaper first), without decimal work per week.
+    /// </summary>
+    private VerificationPeriod BuildUncappedPeriod(string referralId, string fokusRef, int index, int first, int last, int counted,
+        PaidWeek[] paid, ReadOnlySpan<int> weeksByPrice)
+    {
+        var firstWeek = IsoWeek.FromOrdinal(first);
+        var lastWeek = IsoWeek.FromOrdinal(last);
+        var lineCount = 0;
+        foreach (var c in weeksByPrice) if (c > 0) lineCount++;
+        var lines = new EntitlementLine[lineCount];
+        Span<int> order = lineCount <= 64 ? stackalloc int[lineCount] : new int[lineCount];
+        var amount = 0m;
+        var n = 0;
+        for (var cls = 0; cls < 2; cls++)
+        {
+            var k = 0;
+            for (var t = 0; t < _tariffs.Length; t++)
+            {
+                if (weeksByPrice[2 * t + cls] == 0) continue;
+                var at = k++;
+                while (at > 0 && PriceOf(order[at - 1], cls) > PriceOf(t, cls)) { order[at] = order[at - 1]; at--; }
+                order[at] = t;
+            }
+            for (var i = 0; i < k; i++)
+            {
+                var price = PriceOf(order[i], cls);
+                var weeks = weeksByPrice[2 * order[i] + cls];
+                var gross = Money.Round(weeks * price);
+                lines[n++] = new EntitlementLine(referralId, fokusRef, index, firstWeek, lastWeek, cls == 0 ? WeekClass.Full : WeekClass.Partial,
+                    price, weeks, gross, 0m, gross);
+                amount += gross;
+            }
+        }
+        return new VerificationPeriod(index, firstWeek, lastWeek, counted, PeriodStatus.Verified, amount, paid, lines);
+    }
+
+    private decimal PriceOf(int tariff, int cls) => cls == 0 ? _tariffs[tariff].Full : _tariffs[tariff].Partial;
+
     /// <summary>Groups a period's paid weeks into lines at the settlement grain (class, unit price), Full before Partial, cheaper first.</summary>
-    internal static VerificationPeriod BuildPeriod(string referralId, string fokusRef, int index, int first, int last, int counted, PeriodStatus status, PaidWeek[] paid)
+    internal static VerificationPeriod BuildPeriod(string referralId, string fokusRef, int index, int first, int last, int counted, PeriodStatus status, PaidWeek[] paid, bool anyCapReduction = true)
     {
         var firstWeek = IsoWeek.FromOrdinal(first);
         var lastWeek = IsoWeek.FromOrdinal(last);
@@ -339,7 +399,7 @@ public sealed class EntitlementCalculator
                 lineCount++;
             }
             weekCounts[at]++;
-            reductions[at] += w.CapReduction;
+            if (anyCapReduction) reductions[at] += w.CapReduction;
         }
 
         var lines = new EntitlementLine[lineCount];
@@ -347,7 +407,7 @@ public sealed class EntitlementCalculator
         for (var i = 0; i < lineCount; i++)
         {
             var gross = Money.Round(weekCounts[i] * prices[i]);
-            var reduction = Money.Round(reductions[i]);
+            var reduction = anyCapReduction ? Money.Round(reductions[i]) : 0m;
             lines[i] = new EntitlementLine(referralId, fokusRef, index, firstWeek, lastWeek, classes[i], prices[i],
                 weekCounts[i], gross, reduction, gross - reduction);
             amount += gross - reduction;

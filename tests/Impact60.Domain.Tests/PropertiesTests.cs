@@ -61,6 +61,10 @@ public class PropertiesTests
             // and the totals agree with the lines they are made of
             Assert.Equal(first.Amount, first.Lines.Sum(l => l.Amount));
             Assert.All(first.Lines, l => Assert.Equal(l.Weeks * l.UnitPrice - l.CapReduction, l.Amount));
+            // and the lines are exactly the period's paid weeks grouped by class and unit price (the fast path agrees with the general one)
+            Assert.All(first.Periods, p => Assert.Equal(
+                EntitlementCalculator.BuildPeriod(first.ReferralId, first.FokusRef, p.Index, p.FirstWeek.Ordinal, p.LastWeek.Ordinal, p.CountedWeeks, p.Status, [.. p.PaidWeeks]).Lines,
+                p.Lines));
         }, iter: Iterations, threads: 1, print: c => c.ToString());
     }
 
