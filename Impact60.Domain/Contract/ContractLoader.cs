@@ -50,8 +50,6 @@ public static class ContractLoader
         }
     }
 
-    public static Contract LoadFile(string path) => Load(File.ReadAllText(path), Path.GetFileName(path));
-
     private static string FirstSentence(string message)
     {
         // Drop System.Text.Json's own "Path: $ | LineNumber: ..." suffix: we already say where.

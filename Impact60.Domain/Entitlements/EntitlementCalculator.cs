@@ -106,7 +106,8 @@ public sealed class EntitlementCalculator
         var lastFinal = LastFinalOrdinal(asOf);
         var referralWeek = IsoWeek.Containing(referral.ReferredOn).Ordinal;
 
-        // Rule 1. No course end: no window and nothing owed (the citizen is still in the course).
+        // Rule 1. No course end: no window and nothing owed (the citizen is still in the course). The citizen still counts
+        // as referred, and rule 9 is still evaluated: it speaks of spells on or after the referral week, not of the window.
         var hasWindow = referral.CourseEnd is not null;
         int windowFirst = 0, windowLast = -1, suspendedInWindow = 0;
         if (hasWindow)

@@ -19,7 +19,7 @@ internal static class EntitlementBenchmark
         var participants = BenchOptions.Int(args, "participants", 100_000);
         var runs = BenchOptions.Int(args, "runs", 5);
         var history = BenchOptions.Int(args, "history", 200);
-        var contract = ContractLoader.LoadFile(Path.Combine(BenchOptions.RepositoryRoot(), "samples", "impact60.contract.json"));
+        var contract = ContractLoader.Load(File.ReadAllText(Path.Combine(BenchOptions.RepositoryRoot(), "samples", "impact60.contract.json")), "impact60.contract.json");
         var calculator = new EntitlementCalculator(contract);
         var asOf = new DateOnly(2024, 6, 1);
 
