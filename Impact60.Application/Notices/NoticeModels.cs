@@ -43,6 +43,8 @@ public sealed record NoticeKey
             throw new ArgumentException($"Settlement id '{settlementId}' must be letters, digits, '-' or '_' (e.g. 2021-06).", nameof(settlementId));
         if (kind == RecipientKind.Fund && string.IsNullOrWhiteSpace(fundName))
             throw new ArgumentException("A fund notice needs the fund's name.", nameof(fundName));
+        if (fundName is not null && fundName.Any(char.IsControl))
+            throw new ArgumentException("A fund's name cannot contain line breaks or other control characters.", nameof(fundName));
         if (kind != RecipientKind.Fund && fundName is not null)
             throw new ArgumentException("Only a fund notice carries a fund name.", nameof(fundName));
         SettlementId = settlementId;

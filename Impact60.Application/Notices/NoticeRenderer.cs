@@ -70,12 +70,22 @@ public sealed class NoticeRenderer
 
     private RenderedEmail Render(
         object model, Recipient to, Recipient from,
-        IFluidTemplate subject, IFluidTemplate html, IFluidTemplate text,
+        NamedTemplate subject, NamedTemplate html, NamedTemplate text,
         IReadOnlyList<NoticeAttachment> attachments)
     {
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(from);
-        string Run(IFluidTemplate t, TextEncoder encoder) => t.Render(new TemplateContext(model, _options), encoder);
+        string Run(NamedTemplate t, TextEncoder encoder)
+        {
+            try
+            {
+                return t.Template.Render(new TemplateContext(model, _options), encoder);
+            }
+            catch (Exception e) when (e is FluidException or InvalidOperationException)
+            {
+                throw new NoticeTemplateException($"Notice template '{t.Name}' failed to render: {e.Message}", e);
+            }
+        }
 
         // A subject is one header line: whitespace (including any line break a value might carry) collapses to a space.
         var subjectLine = string.Join(' ', Run(subject, NullEncoder.Default).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

@@ -10,15 +10,18 @@ public sealed class NoticeTemplateException(string message, Exception? inner = n
 /// <summary>The parsed templates of one language. Fluid templates are immutable once parsed and safe to render concurrently.</summary>
 internal sealed record NoticeTemplateSet(
     string Language,
-    IFluidTemplate FokusHtml,
-    IFluidTemplate FokusText,
-    IFluidTemplate FundsHtml,
-    IFluidTemplate FundsText,
-    IFluidTemplate JobcenterHtml,
-    IFluidTemplate JobcenterText,
-    IFluidTemplate FokusSubject,
-    IFluidTemplate FundsSubject,
-    IFluidTemplate JobcenterSubject);
+    NamedTemplate FokusHtml,
+    NamedTemplate FokusText,
+    NamedTemplate FundsHtml,
+    NamedTemplate FundsText,
+    NamedTemplate JobcenterHtml,
+    NamedTemplate JobcenterText,
+    NamedTemplate FokusSubject,
+    NamedTemplate FundsSubject,
+    NamedTemplate JobcenterSubject);
+
+/// <summary>A parsed template and the file it came from, so a render failure can name it.</summary>
+internal sealed record NamedTemplate(string Name, IFluidTemplate Template);
 
 /// <summary>
 /// Loads the templates embedded in this assembly (<c>Notices/Templates/{language}/...</c>, so the Functions package and
@@ -39,7 +42,7 @@ internal static class NoticeTemplates
         if (!NoticeOptions.Languages.Contains(language))
             throw new NoticeTemplateException($"Notice language '{language}' is not supported; use one of: {string.Join(", ", NoticeOptions.Languages)}.");
 
-        IFluidTemplate Template(string file) => ParseOne($"{language}/{file}", Required(read, $"{language}/{file}"));
+        NamedTemplate Template(string file) => ParseOne($"{language}/{file}", Required(read, $"{language}/{file}"));
 
         var subjectsFile = $"{language}/subjects.json";
         Dictionary<string, string>? subjects;
@@ -51,7 +54,7 @@ internal static class NoticeTemplates
         {
             throw new NoticeTemplateException($"Notice template '{subjectsFile}' is not a JSON object of strings: {e.Message}", e);
         }
-        IFluidTemplate Subject(string kind) =>
+        NamedTemplate Subject(string kind) =>
             subjects is not null && subjects.TryGetValue(kind, out var s)
                 ? ParseOne($"{subjectsFile} \"{kind}\"", s)
                 : throw new NoticeTemplateException($"Notice template '{subjectsFile}' has no subject for \"{kind}\".");
@@ -67,9 +70,9 @@ internal static class NoticeTemplates
     private static string Required(Func<string, string?> read, string file) =>
         read(file) ?? throw new NoticeTemplateException($"Notice template '{file}' is missing (expected under Notices/Templates/).");
 
-    private static IFluidTemplate ParseOne(string name, string source) =>
+    private static NamedTemplate ParseOne(string name, string source) =>
         Parser.TryParse(source, out var template, out var error)
-            ? template
+            ? new NamedTemplate(name, template)
             : throw new NoticeTemplateException($"Notice template '{name}' does not parse: {error}");
 
     private static string? ReadEmbedded(string relativePath)
