@@ -289,6 +289,7 @@ public sealed record NoticeMessage(string SettlementId, string Recipient)
 
     public static NoticeMessage For(NoticeKey key) => new(key.SettlementId, key.Recipient);
 
+    [JsonIgnore]
     public NoticeKey Key => NoticeKey.Parse(SettlementId, Recipient);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -25,7 +25,7 @@ public static class NoticesServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<NoticeOptions>().Bind(configuration.GetSection(NoticeOptions.Section)).ValidateOnStart();
         services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NoticeOptions>, NoticeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NoticeOptions>>(new NoticeOptionsValidator(configuration)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendGridOptions>, SendGridOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(SendGridHttpClient);
@@ -52,7 +52,7 @@ public static class NoticesServiceCollectionExtensions
 }
 
 /// <summary>Fails start-up on a bad <c>Notices</c> section, naming the setting; also parses the language's templates.</summary>
-internal sealed class NoticeOptionsValidator(IOptions<SendGridOptions> sendGrid) : IValidateOptions<NoticeOptions>
+internal sealed class NoticeOptionsValidator(IConfiguration configuration) : IValidateOptions<NoticeOptions>
 {
     public ValidateOptionsResult Validate(string? name, NoticeOptions options)
     {
@@ -72,7 +72,9 @@ internal sealed class NoticeOptionsValidator(IOptions<SendGridOptions> sendGrid)
         }
         if (!TryParseFrom(options.From, out _))
             failures.Add($"{AppSettingNames.NoticesFrom} must be a sender address such as 'IMPACT60 <impact60@example.dk>' (is '{options.From}').");
-        if (string.IsNullOrWhiteSpace(sendGrid.Value.ApiKey) && string.IsNullOrWhiteSpace(options.PickupFolder))
+        // Read from configuration, not IOptions<SendGridOptions>, so a bad SendGrid section is reported once, by its own validator.
+        var apiKey = configuration.GetSection(SendGridOptions.Section)[nameof(SendGridOptions.ApiKey)];
+        if (string.IsNullOrWhiteSpace(apiKey) && string.IsNullOrWhiteSpace(options.PickupFolder))
             failures.Add($"Set {AppSettingNames.SendGridApiKey} to send notices through SendGrid, or {AppSettingNames.NoticesPickupFolder} to write them as .eml files.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
