@@ -10,9 +10,6 @@ namespace Impact60.Application.Notices;
 
 public static class NoticesServiceCollectionExtensions
 {
-    /// <summary>The named HttpClient SendGrid uses. Deliberately without a resilience handler: the queue retries.</summary>
-    public const string SendGridHttpClient = "Impact60.SendGrid";
-
     /// <summary>
     /// Registers the notice renderer, the sender and the dispatcher. <c>SendGrid__ApiKey</c> set: e-mail goes through
     /// SendGrid (<c>SendGrid__Host</c> overrides the API host); not set: <c>.eml</c> files go to
@@ -28,14 +25,15 @@ public static class NoticesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NoticeOptions>>(new NoticeOptionsValidator(configuration)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendGridOptions>, SendGridOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(SendGridHttpClient);
 
         services.TryAddSingleton(sp => new NoticeRenderer(sp.GetRequiredService<IOptions<NoticeOptions>>().Value));
         services.TryAddSingleton<INoticeSender>(sp =>
         {
             var sendGrid = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
             if (!string.IsNullOrWhiteSpace(sendGrid.ApiKey))
-                return new SendGridNoticeSender(sp.GetRequiredService<IHttpClientFactory>().CreateClient(SendGridHttpClient), sendGrid);
+                // Its own HttpClient, not IHttpClientFactory's: a resilience handler the host adds to every factory
+                // client would retry behind the queue's back.
+                return new SendGridNoticeSender(sendGrid);
             return new PickupFolderNoticeSender(
                 sp.GetRequiredService<IOptions<NoticeOptions>>().Value.PickupFolder!,
                 sp.GetRequiredService<TimeProvider>());

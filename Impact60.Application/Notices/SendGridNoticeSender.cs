@@ -11,7 +11,7 @@ namespace Impact60.Application.Notices;
 /// off (zero retries, and the HttpClient we hand it has no retry handler): the notice queue's redelivery is the one
 /// retry mechanism, so attempts are counted in one place and end in the poison queue rather than in hidden loops.
 /// </summary>
-public sealed class SendGridNoticeSender : INoticeSender
+public sealed class SendGridNoticeSender : INoticeSender, IDisposable
 {
     /// <summary>The custom arg (and header) carrying the idempotency key. Settlement id and recipient kind only.</summary>
     public const string IdempotencyArg = "impact60_notice";
@@ -19,9 +19,20 @@ public sealed class SendGridNoticeSender : INoticeSender
 
     private const int MaxErrorTextLength = 500;
     private readonly SendGridClient _client;
+    private readonly HttpClient? _ownedHttpClient;
+
+    /// <summary>With an HttpClient of its own (no handlers but the socket handler; connections renewed for DNS changes).</summary>
+    public SendGridNoticeSender(SendGridOptions options)
+        : this(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }), options)
+    {
+        _ownedHttpClient = _httpClient;
+    }
+
+    private readonly HttpClient _httpClient;
 
     public SendGridNoticeSender(HttpClient httpClient, SendGridOptions options)
     {
+        _httpClient = httpClient;
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ApiKey))
@@ -34,6 +45,8 @@ public sealed class SendGridNoticeSender : INoticeSender
             HttpErrorAsException = false,
         });
     }
+
+    public void Dispose() => _ownedHttpClient?.Dispose();
 
     public async Task<string?> SendAsync(RenderedEmail email, string idempotencyKey, CancellationToken ct)
     {

@@ -86,6 +86,30 @@ public sealed class NoticesCompositionTests : IDisposable
     }
 
     [Fact]
+    public async Task Given_the_host_adds_retries_to_every_HttpClient_then_SendGrid_is_still_called_once_per_attempt()
+    {
+        using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/v3/mail/send").UsingPost()).RespondWith(WireMockResponse.Create().WithStatusCode(503));
+        using var host = Build(
+            new()
+            {
+                [AppSettingNames.NoticesFrom] = "impact60@aalborg.example",
+                [AppSettingNames.SendGridApiKey] = "SG.x",
+                [AppSettingNames.SendGridHost] = server.Url,
+            },
+            s => s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler()));
+        await host.StartAsync();
+        var email = host.Services.GetRequiredService<NoticeRenderer>().Render(SampleJobcenterNotice(), Jobcenter, From);
+
+        await Assert.ThrowsAsync<TransientNoticeException>(() =>
+            host.Services.GetRequiredService<INoticeSender>().SendAsync(email, "impact60-2021-06-jobcenter", CancellationToken.None));
+
+        Assert.Single(server.LogEntries); // the queue's redelivery is the only retry
+        await host.StopAsync();
+        server.Stop();
+    }
+
+    [Fact]
     public async Task Given_bad_notice_settings_when_the_host_starts_then_it_fails_naming_every_setting()
     {
         using var host = Build(new()
