@@ -19,6 +19,7 @@ public sealed class SendGridNoticeSender : INoticeSender, IDisposable
 
     private const int MaxErrorTextLength = 500;
     private readonly SendGridClient _client;
+    private readonly HttpClient _httpClient;
     private readonly HttpClient? _ownedHttpClient;
 
     /// <summary>With an HttpClient of its own (no handlers but the socket handler; connections renewed for DNS changes).</summary>
@@ -28,13 +29,12 @@ public sealed class SendGridNoticeSender : INoticeSender, IDisposable
         _ownedHttpClient = _httpClient;
     }
 
-    private readonly HttpClient _httpClient;
-
+    /// <summary>With the caller's HttpClient (tests; or a host that manages clients itself — without retry handlers).</summary>
     public SendGridNoticeSender(HttpClient httpClient, SendGridOptions options)
     {
-        _httpClient = httpClient;
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
+        _httpClient = httpClient;
         if (string.IsNullOrWhiteSpace(options.ApiKey))
             throw new ArgumentException("SendGrid__ApiKey is not set.", nameof(options));
         _client = new SendGridClient(httpClient, new SendGridClientOptions
