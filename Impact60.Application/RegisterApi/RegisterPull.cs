@@ -54,8 +54,9 @@ public sealed class RegisterPull(RegisterApiClient api, RegisterIngestion ingest
             }
             catch (RegisterApiException e)
             {
-                logger.LogError("Register pull failed at {Source}; the cursor stays at {Cursor:o}: {Reason}", source, committed, e.Message);
-                throw new RegisterApiException($"{source}: {e.Message} The cursor stays at {committed:o}; the next run resumes there.", e);
+                var at = committed is { } c ? $"at {c:o}" : "unset (the next run starts from the beginning)";
+                logger.LogError("Register pull failed at {Source}; the cursor stays {Cursor}: {Reason}", source, at, e.Message);
+                throw new RegisterApiException($"{source}: {e.Message} The cursor stays {at}; the next run resumes there.", e);
             }
             var parsed = RegisterApiPages.ParseWeeks(json, source, pseudonymizer, latestAllowedWeek);
 

@@ -8,7 +8,7 @@ namespace Impact60.Application.Tests.Infrastructure;
 /// <summary>
 /// Looks for the given CPR numbers, in both written forms (<c>DDMMYYSSSS</c> and <c>DDMMYY-SSSS</c>), everywhere
 /// Impact60 writes: every property of every table entity, every blob name and metadata value, the content of every
-/// blob outside <c>evidence</c> (the one place raw deliveries are kept on purpose), every queue message, and any
+/// blob except raw deliveries (the evidence archive and files dropped in the inbox, see <see cref="IsRawDelivery"/>), every queue message, and any
 /// extra text given (captured log lines, exception messages). Returns where each was found; empty means clean.
 /// </summary>
 public static class PrivacyScan
@@ -39,7 +39,7 @@ public static class PrivacyScan
             {
                 Check($"blob name {container.Name}/{blob.Name}", blob.Name);
                 foreach (var (k, v) in blob.Metadata) Check($"blob metadata {container.Name}/{blob.Name} {k}", k + "=" + v);
-                if (container.Name == StorageNames.Containers.Evidence) continue;
+                if (IsRawDelivery(container.Name, blob.Name)) continue;
                 var content = await containerClient.GetBlobClient(blob.Name).DownloadContentAsync();
                 Check($"blob content {container.Name}/{blob.Name}", Encoding.UTF8.GetString(content.Value.Content.ToArray()));
             }
@@ -54,6 +54,13 @@ public static class PrivacyScan
         foreach (var (where, text) in extraTexts ?? []) Check(where, text);
         return findings;
     }
+
+    /// <summary>Raw register deliveries hold CPR numbers by nature: the evidence archive, and files the jobcenter dropped
+    /// in the inbox (a file rejected whole stays there for correction). Their names and metadata are still scanned, and
+    /// the error reports Impact60 writes beside them in the inbox are scanned in full.</summary>
+    private static bool IsRawDelivery(string container, string blob) =>
+        container == StorageNames.Containers.Evidence
+        || (container == StorageNames.Containers.RegisterInbox && !blob.EndsWith(".error.txt", StringComparison.Ordinal));
 
     /// <summary>Both ways a CPR is written.</summary>
     public static IEnumerable<string> Forms(string cpr)
