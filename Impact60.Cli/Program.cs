@@ -1,2 +1,3 @@
-Console.Error.WriteLine("impact60: no verbs yet");
-return 2;
+using Impact60.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);

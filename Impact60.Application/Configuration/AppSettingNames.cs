@@ -8,7 +8,7 @@ namespace Impact60.Application.Configuration;
 public static class AppSettingNames
 {
     // Storage: a connection string locally (UseDevelopmentStorage=true or Azurite's), identity-based in Azure.
-    public const string Storage = "AzureWebJobsStorage";
+    [LocalOnly] public const string Storage = "AzureWebJobsStorage";
     public const string StorageBlobServiceUri = "AzureWebJobsStorage__blobServiceUri";
     public const string StorageQueueServiceUri = "AzureWebJobsStorage__queueServiceUri";
     public const string StorageTableServiceUri = "AzureWebJobsStorage__tableServiceUri";
@@ -36,15 +36,23 @@ public static class AppSettingNames
     public const string SendGridHost = "SendGrid__Host";
     public const string NoticesFrom = "Notices__From";
     public const string NoticesLanguage = "Notices__Language";
-    public const string NoticesPickupFolder = "Notices__PickupFolder";
+    [LocalOnly] public const string NoticesPickupFolder = "Notices__PickupFolder";
 
     // Service Bus: identity-based in Azure, a connection string only locally.
     public const string ServiceBusNamespace = "ServiceBusConnection__fullyQualifiedNamespace";
     public const string ServiceBusCredential = "ServiceBusConnection__credential";
     public const string ServiceBusClientId = "ServiceBusConnection__clientId";
-    public const string ServiceBusConnectionString = "ServiceBusConnection";
+    [LocalOnly] public const string ServiceBusConnectionString = "ServiceBusConnection";
 
     // Identity used by Azure.Identity's DefaultAzureCredential for the register API token.
     public const string AzureClientId = "AZURE_CLIENT_ID";
     public const string ApplicationInsightsConnectionString = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 }
+
+/// <summary>
+/// Marks an <see cref="AppSettingNames"/> entry that is only set on a developer's machine (a connection string to
+/// Azurite, the e-mail pickup folder). Azure uses the identity-based settings instead, so infra/main.bicep must
+/// not set these; the infrastructure tests check both directions.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field)]
+public sealed class LocalOnlyAttribute : Attribute;

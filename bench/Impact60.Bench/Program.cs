@@ -1,1 +1,18 @@
-Console.WriteLine("bench: see bench/README.md");
+// Impact60 benchmark harness: `dotnet run -c Release --project bench/Impact60.Bench -- <verb> [options]`.
+// One verb per benchmark, each in its own file with a static Run(string[] args) returning the exit code.
+// To add a benchmark: add a file with a class like EntitlementBenchmark and a line to the table below.
+using Impact60.Bench;
+
+var verbs = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["entitlement"] = ("entitlement engine, one thread: --participants N (100000) --runs R (5) --history W (200)", EntitlementBenchmark.Run),
+};
+
+if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
+{
+    Console.Error.WriteLine(args.Length == 0 ? "Which benchmark?" : $"Unknown benchmark '{args[0]}'.");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project bench/Impact60.Bench -- <verb> [options]");
+    foreach (var (name, v) in verbs) Console.Error.WriteLine($"  {name,-14} {v.Description}");
+    return 2;
+}
+return verb.Run(args[1..]);

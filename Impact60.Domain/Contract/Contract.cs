@@ -1,0 +1,116 @@
+using Impact60.Domain.Primitives;
+
+// The namespace is "Contracts" (folder Contract/) so that the type name Contract never collides with a namespace.
+namespace Impact60.Domain.Contracts;
+
+/// <summary>
+/// The programme contract as loaded from its JSON file (DOMAIN.md "The contract file, exactly"): every parameter the
+/// entitlement, settlement and notices depend on. Immutable; build one with <see cref="ContractLoader.Load"/>.
+/// </summary>
+public sealed record Contract(
+    string Programme,
+    string? Description,
+    string Currency,
+    int ReferralCap,
+    Classification Classification,
+    IReadOnlyList<Tariff> Tariffs,
+    int PaymentWindowWeeks,
+    int VerificationPeriodWeeks,
+    int MaturityWeeks,
+    int MinSustainedWeeks,
+    int TargetSustainedWeeks,
+    decimal TargetShare,
+    Caps Caps,
+    IReadOnlyList<Suspension> Suspensions,
+    decimal VatRate,
+    Parties Parties,
+    Invoicing Invoicing,
+    IReadOnlyList<RevenuePlanEntry> RevenuePlan)
+{
+    /// <summary>Referrals needed to meet the target: ⌈targetShare × referralCap⌉ (60 of 120 for IMPACT60).</summary>
+    public int TargetCount => (int)Math.Ceiling(TargetShare * ReferralCap);
+
+    /// <summary>The tariff in force on <paramref name="day"/>: the last one whose validFrom is on or before it, or null (rule 7).</summary>
+    public Tariff? TariffOn(DateOnly day)
+    {
+        Tariff? inForce = null;
+        foreach (var t in Tariffs)
+            if (t.ValidFrom <= day) inForce = t;
+        return inForce;
+    }
+
+    /// <summary>True when <paramref name="week"/> lies in a suspension (neutral week, DOMAIN.md "suspensions").</summary>
+    public bool IsSuspended(IsoWeek week)
+    {
+        foreach (var s in Suspensions)
+            if (s.From <= week && week <= s.To) return true;
+        return false;
+    }
+}
+
+/// <summary>Rule 4: how a benefit code classifies a week.</summary>
+public sealed record Classification(WeekClass EmptyCode, WeekClass Default, IReadOnlyDictionary<string, WeekClass> Codes)
+{
+    public WeekClass Classify(BenefitCode code) =>
+        code.IsNoBenefit ? EmptyCode : Codes.TryGetValue(code.Value, out var c) ? c : Default;
+}
+
+/// <summary>Price per week by class, in force from <see cref="ValidFrom"/> (compared with the week's Monday).</summary>
+public sealed record Tariff(DateOnly ValidFrom, decimal Full, decimal Partial)
+{
+    public decimal For(WeekClass weekClass) => weekClass switch
+    {
+        WeekClass.Full => Full,
+        WeekClass.Partial => Partial,
+        _ => 0m,
+    };
+}
+
+/// <summary>Optional amount caps (rule 8); null means no cap.</summary>
+public sealed record Caps(decimal? PerParticipant, decimal? Programme);
+
+/// <summary>Neutral weeks <see cref="From"/>..<see cref="To"/> inclusive (force majeure).</summary>
+public sealed record Suspension(IsoWeek From, IsoWeek To, string Reason)
+{
+    public int Weeks => To.WeeksSince(From) + 1;
+}
+
+public sealed record Parties(Payer Payer, Supplier Supplier, IReadOnlyList<Fund> Funds, Jobcenter Jobcenter);
+
+/// <summary>The municipality: a Danish public buyer, addressed by EAN (GLN) for e-invoices.</summary>
+public sealed record Payer(string Name, string Cvr, string Ean, string BuyerReference, string Email, PostalAddress Address);
+
+public sealed record Supplier(string Name, string Cvr, string Email, PostalAddress Address, BankAccount Bank);
+
+public sealed record PostalAddress(string Street, string City, string PostalCode, string Country);
+
+/// <summary>Danish bank account: registration number (4 digits) and account number (up to 10 digits).</summary>
+public sealed record BankAccount(string RegNo, string Account, string? Iban, string? Bic);
+
+/// <summary>An investor fund that receives aggregate notices; <see cref="DeficitGuarantee"/> is its guarantee, if any.</summary>
+public sealed record Fund(string Name, string Email, decimal? DeficitGuarantee);
+
+public sealed record Jobcenter(string Name, string Email);
+
+public sealed record Invoicing(
+    string InvoiceSeries,
+    string CreditNoteSeries,
+    int PaymentTermsDays,
+    PaymentMeans PaymentMeans,
+    string? VatExemptionReason);
+
+public enum PaymentMeansType
+{
+    BankTransfer,
+    /// <summary>Danish FI-kort (girokort) payment: needs a creditor number.</summary>
+    Fik,
+}
+
+public sealed record PaymentMeans(PaymentMeansType Type, string? CreditorNumber);
+
+/// <summary>Expected cumulative revenue by the end of a month (for the funds' notice).</summary>
+public sealed record RevenuePlanEntry(int Year, int Month, decimal Cumulative)
+{
+    public DateOnly ThroughLastDay => new(Year, Month, DateTime.DaysInMonth(Year, Month));
+    public override string ToString() => $"{Year:D4}-{Month:D2}: {Cumulative}";
+}

@@ -1,0 +1,120 @@
+using Impact60.Domain.Primitives;
+
+namespace Impact60.Domain.Entitlements;
+
+/// <summary>Rule 6: a verification period is paid only as a whole, once verified.</summary>
+public enum PeriodStatus
+{
+    /// <summary>Some counted week is not final yet (rule 3).</summary>
+    Open,
+    /// <summary>All counted weeks are final but at least one has no register row: the jobcenter owes data.</summary>
+    Held,
+    /// <summary>All counted weeks are final and reported: the period earns (rule 7).</summary>
+    Verified,
+}
+
+/// <summary>One sustained week of a verified period: what it earns before (<see cref="Tariff"/>) and after caps.</summary>
+public readonly record struct PaidWeek(IsoWeek Week, WeekClass Class, decimal Tariff, decimal CapReduction)
+{
+    public decimal Amount => Tariff - CapReduction;
+}
+
+/// <summary>
+/// The settlement grain: one participant, one verification period, one week class at one unit price. The unit price is
+/// part of the key so that a tariff change inside a period yields two lines, each Weeks × UnitPrice − CapReduction.
+/// </summary>
+public readonly record struct LineKey(string ReferralId, int PeriodIndex, WeekClass Class, decimal UnitPrice)
+{
+    public override string ToString() => $"{ReferralId}/P{PeriodIndex}/{Class}@{UnitPrice}";
+}
+
+/// <summary>What a participant is entitled to at one <see cref="Key"/>: the sum of its <see cref="PaidWeek"/>s.</summary>
+public sealed record EntitlementLine(
+    string ReferralId,
+    string FokusRef,
+    int PeriodIndex,
+    IsoWeek PeriodFirstWeek,
+    IsoWeek PeriodLastWeek,
+    WeekClass Class,
+    decimal UnitPrice,
+    int Weeks,
+    decimal Gross,
+    decimal CapReduction,
+    decimal Amount)
+{
+    public LineKey Key => new(ReferralId, PeriodIndex, Class, UnitPrice);
+}
+
+/// <summary>Rule 2: a consecutive block of counted weeks of the payment window (suspended weeks belong to none).</summary>
+public sealed record VerificationPeriod(
+    int Index,
+    IsoWeek FirstWeek,
+    IsoWeek LastWeek,
+    int CountedWeeks,
+    PeriodStatus Status,
+    decimal Amount,
+    IReadOnlyList<PaidWeek> PaidWeeks,
+    IReadOnlyList<EntitlementLine> Lines);
+
+/// <summary>Rule 1: from the ISO week after the course end until paymentWindowWeeks non-suspended weeks are counted.</summary>
+public sealed record PaymentWindow(IsoWeek FirstWeek, IsoWeek LastWeek, int CountedWeeks, int SuspendedWeeks);
+
+public enum EntitlementProblemKind
+{
+    /// <summary>Rule 7: a payable week has no tariff in force on its Monday; its period is not paid until the contract covers it.</summary>
+    NoTariffInForce,
+}
+
+/// <summary>Something that keeps money from being owed that a person must fix; never a silent zero.</summary>
+public sealed record EntitlementProblem(EntitlementProblemKind Kind, string ReferralId, int PeriodIndex, IsoWeek Week, string Message);
+
+/// <summary>
+/// What one participant is owed as of a run date: a deterministic function of (contract, referral, register weeks,
+/// run date), recomputed from scratch every time. <see cref="Amount"/> is after caps.
+/// </summary>
+public sealed record Entitlement(
+    string ReferralId,
+    string FokusRef,
+    Pseudonym Person,
+    DateOnly AsOf,
+    DateOnly? CourseEnd,
+    PaymentWindow? Window,
+    IReadOnlyList<VerificationPeriod> Periods,
+    decimal Amount,
+    int FullWeeksPaid,
+    int PartialWeeksPaid,
+    bool AchievedSelfSufficiency,
+    IsoWeek? AchievedInWeek,
+    IReadOnlyList<IsoWeek> MissingFinalWeeks,
+    IReadOnlyList<EntitlementProblem> Problems)
+{
+    /// <summary>All settlement lines of all periods, in period order.</summary>
+    public IEnumerable<EntitlementLine> Lines => Periods.SelectMany(p => p.Lines);
+
+    public IEnumerable<VerificationPeriod> HeldPeriods => Periods.Where(p => p.Status == PeriodStatus.Held);
+}
+
+/// <summary>Every participant's entitlement after the programme cap, with the programme's totals.</summary>
+public sealed record ProgrammeEntitlements(
+    DateOnly AsOf,
+    IReadOnlyList<Entitlement> Participants,
+    int Referred,
+    int InCourse,
+    int Achieved,
+    decimal EntitledAmount,
+    decimal ProgrammeCapReduction,
+    int ReferralCap,
+    decimal TargetShare,
+    int TargetCount)
+{
+    /// <summary>
+    /// Progress against the target as achieved / referralCap. The denominator is the referral cap, not the number referred
+    /// so far: the public target is "60 of 120 referred", and dividing by referrals-to-date would overstate progress while
+    /// referral is still going on (10 achieved of the first 12 referred is not 83 % of the target).
+    /// </summary>
+    public decimal TargetProgress => ReferralCap == 0 ? 0m : (decimal)Achieved / ReferralCap;
+
+    public bool TargetMet => Achieved >= TargetCount;
+
+    public IEnumerable<EntitlementLine> Lines => Participants.SelectMany(p => p.Lines);
+}

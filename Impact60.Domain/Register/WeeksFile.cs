@@ -1,0 +1,252 @@
+using System.Globalization;
+using Impact60.Domain.Primitives;
+
+namespace Impact60.Domain.Register;
+
+/// <summary>How a weeks extract is laid out (REGISTER.md "weeks").</summary>
+public enum WeeksFileForm
+{
+    /// <summary><c>cpr;week;code</c>: one row per person-week.</summary>
+    Long,
+
+    /// <summary><c>cpr;y_YYWW;...</c>: one row per person, one column per week, as DREAM is laid out.</summary>
+    Wide,
+}
+
+/// <summary>
+/// Reads a weeks extract, long or wide form, into register weeks. An empty code is "no public benefit that week";
+/// a week with no row (long) or no column (wide) is not reported and yields nothing.
+/// </summary>
+/// <remarks>
+/// A person-week appears once per file. A repeat with a different code is a conflict; a repeat with the same code is
+/// rejected as a repeat too, so that nothing in a delivery is dropped without a line in the quarantine report. In both
+/// cases the first row is kept and the rejection names its line. In the wide form each bad cell is rejected on its own
+/// and the row's other cells are kept; a column that is not a week, or is a week after the latest allowed week, is
+/// rejected once at the header (line 1) and its cells are not read.
+/// </remarks>
+public static class WeeksFile
+{
+    public const string CprColumn = "cpr";
+    public const string WeekColumn = "week";
+    public const string CodeColumn = "code";
+    private const string WidePrefix = "y_";
+
+    /// <summary>The form the header announces, or null when it is neither (or both).</summary>
+    public static WeeksFileForm? DetectForm(string headerLine)
+    {
+        ArgumentNullException.ThrowIfNull(headerLine);
+        var columns = headerLine.TrimStart('\uFEFF').Split(ExtractFile.Separator).Select(c => c.Trim().ToLowerInvariant()).ToArray();
+        return DetectForm(columns);
+    }
+
+    private static WeeksFileForm? DetectForm(string[] lowerCaseColumns)
+    {
+        var isLong = lowerCaseColumns.Contains(WeekColumn);
+        var isWide = lowerCaseColumns.Any(IsWideColumnName);
+        return (isLong, isWide) switch
+        {
+            (true, false) => WeeksFileForm.Long,
+            (false, true) => WeeksFileForm.Wide,
+            _ => null,
+        };
+    }
+
+    private static bool IsWideColumnName(string column) =>
+        column.StartsWith(WidePrefix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads a wide-form column name <c>y_YYWW</c>: ISO week WW of 20YY.</summary>
+    public static bool TryParseWideColumn(string column, out IsoWeek week, out string? error)
+    {
+        week = default;
+        var s = column.AsSpan().Trim();
+        if (s.Length != 6 || !s.StartsWith(WidePrefix, StringComparison.OrdinalIgnoreCase)
+            || !int.TryParse(s[2..4], NumberStyles.None, CultureInfo.InvariantCulture, out var yy)
+            || !int.TryParse(s[4..6], NumberStyles.None, CultureInfo.InvariantCulture, out var ww))
+        {
+            error = $"column '{column}' is not a week column; expected y_YYWW, e.g. y_1914";
+            return false;
+        }
+        if (!IsoWeek.TryCreate(2000 + yy, ww, out week, out var weekError))
+        {
+            error = $"column '{column}' is not a week: {weekError}";
+            return false;
+        }
+        error = null;
+        return true;
+    }
+
+    /// <summary>The name of the wide-form column for <paramref name="week"/> (the inverse of <see cref="TryParseWideColumn"/>).</summary>
+    public static string WideColumnName(IsoWeek week) =>
+        string.Create(CultureInfo.InvariantCulture, $"{WidePrefix}{week.Year % 100:D2}{week.Week:D2}");
+
+    /// <summary>
+    /// Streams the good register weeks; each bad row (wide form: each bad cell) goes to <paramref name="rejections"/>.
+    /// Weeks after <paramref name="latestAllowedWeek"/> are in the future and rejected. Throws
+    /// <see cref="RegisterFileException"/> on the first <c>MoveNext</c> when the file has no header, lacks a required
+    /// column or is neither form, and on whichever <c>MoveNext</c> meets invalid UTF-8: the whole file is then
+    /// rejected and whatever was yielded before must be discarded. The stream is left open.
+    /// </summary>
+    public static IEnumerable<RegisterWeek> Read(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(pseudonymizer);
+        ArgumentNullException.ThrowIfNull(rejections);
+        return ReadIterator(stream, fileName, pseudonymizer, latestAllowedWeek, rejections);
+    }
+
+    private static IEnumerable<RegisterWeek> ReadIterator(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections)
+    {
+        using var file = ExtractFile.Open(stream, fileName);
+        var form = DetectForm(file.Columns) ?? throw new RegisterFileException(fileName,
+            file.Columns.Contains(WeekColumn)
+                ? "the header mixes the long form's 'week' column with wide-form y_YYWW columns"
+                : $"missing required column '{WeekColumn}' (long form) or y_YYWW week columns (wide form)");
+        var state = new ReadState(file, new PersonLookup(pseudonymizer), latestAllowedWeek, rejections, file.Require(CprColumn));
+        var rows = form == WeeksFileForm.Long ? ReadLong(state) : ReadWide(state);
+        foreach (var week in rows) yield return week;
+    }
+
+    private sealed class ReadState(ExtractFile file, PersonLookup persons, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections, int cprIndex)
+    {
+        public ExtractFile File { get; } = file;
+        public PersonLookup Persons { get; } = persons;
+        public IsoWeek LatestAllowedWeek { get; } = latestAllowedWeek;
+        public ICollection<Rejection> Rejections { get; } = rejections;
+        public int CprIndex { get; } = cprIndex;
+
+        // Person-week → the line that first reported it and its code; the key packs person number and week ordinal.
+        private readonly Dictionary<long, (int Line, BenefitCode Code)> _firstReport = [];
+        private readonly Dictionary<string, BenefitCode> _codes = new(StringComparer.Ordinal);
+
+        public void Reject(string line, string reason) => Rejections.Add(File.Reject(line, CprIndex, reason));
+
+        /// <summary>Null when the person-week is new; otherwise why the row is rejected.</summary>
+        public string? Repeat(int personIndex, IsoWeek week, BenefitCode code)
+        {
+            var key = ((long)personIndex << 32) | (uint)week.Ordinal;
+            if (_firstReport.TryAdd(key, (File.LineNumber, code))) return null;
+            var first = _firstReport[key];
+            return first.Code == code
+                ? $"person-week {week} repeats line {first.Line} with the same code; the first is kept"
+                : $"person-week {week} conflicts with line {first.Line} (code {Describe(first.Code)} there, {Describe(code)} here); the first is kept";
+        }
+
+        public bool TryParseCode(ReadOnlySpan<char> text, out BenefitCode code, out string? error)
+        {
+            error = null;
+            if (text.IsEmpty) { code = BenefitCode.NoBenefit; return true; }
+            // Codes come from a short list: parse each distinct text once.
+            var lookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(text, out code)) return true;
+            var s = text.ToString();
+            if (!BenefitCode.TryParse(s, out code, out error)) return false;
+            _codes.Add(s, code);
+            return true;
+        }
+
+        private static string Describe(BenefitCode code) => code.IsNoBenefit ? "empty" : $"'{code.Value}'";
+    }
+
+    private static IEnumerable<RegisterWeek> ReadLong(ReadState s)
+    {
+        var file = s.File;
+        var weekIndex = file.Require(WeekColumn);
+        var codeIndex = file.Require(CodeColumn);
+        foreach (var column in file.Columns.Where(c => c is not (CprColumn or WeekColumn or CodeColumn)))
+            s.Rejections.Add(file.RejectHeader($"unknown column '{column}' in the header; the column is ignored"));
+
+        var weeks = new Dictionary<string, IsoWeek>(StringComparer.Ordinal);
+        var weekLookup = weeks.GetAlternateLookup<ReadOnlySpan<char>>();
+        while (file.NextDataLine() is { } line)
+        {
+            var fields = file.Split(line);
+            if (fields != file.Columns.Length)
+            {
+                s.Reject(line, $"expected {file.Columns.Length} fields as in the header, found {fields}");
+                continue;
+            }
+            if (!s.Persons.TryResolve(file.Field(line, s.CprIndex), out var person, out var personIndex, out var error))
+            {
+                s.Reject(line, error!);
+                continue;
+            }
+            var weekText = file.Field(line, weekIndex);
+            if (!weekLookup.TryGetValue(weekText, out var week))
+            {
+                if (weekText.IsEmpty)
+                {
+                    s.Reject(line, "week is empty");
+                    continue;
+                }
+                if (!IsoWeek.TryParse(weekText, out week, out error))
+                {
+                    s.Reject(line, $"week: {error}");
+                    continue;
+                }
+                weeks.Add(weekText.ToString(), week);
+            }
+            if (week > s.LatestAllowedWeek)
+            {
+                s.Reject(line, $"week {week} is in the future (latest allowed {s.LatestAllowedWeek})");
+                continue;
+            }
+            if (!s.TryParseCode(file.Field(line, codeIndex), out var code, out error))
+            {
+                s.Reject(line, $"code: {error}");
+                continue;
+            }
+            if (s.Repeat(personIndex, week, code) is { } repeat)
+            {
+                s.Reject(line, repeat);
+                continue;
+            }
+            yield return new RegisterWeek(person, week, code);
+        }
+    }
+
+    private static IEnumerable<RegisterWeek> ReadWide(ReadState s)
+    {
+        var file = s.File;
+        var weekColumns = new List<(int Index, string Name, IsoWeek Week)>();
+        for (var i = 0; i < file.Columns.Length; i++)
+        {
+            var column = file.Columns[i];
+            if (i == s.CprIndex) continue;
+            if (!IsWideColumnName(column))
+                s.Rejections.Add(file.RejectHeader($"unknown column '{column}' in the header; the column is ignored"));
+            else if (!TryParseWideColumn(column, out var week, out var error))
+                s.Rejections.Add(file.RejectHeader($"{error}; the column is ignored"));
+            else if (week > s.LatestAllowedWeek)
+                s.Rejections.Add(file.RejectHeader($"column '{column}' is week {week}, in the future (latest allowed {s.LatestAllowedWeek}); the column is ignored"));
+            else
+                weekColumns.Add((i, column, week));
+        }
+
+        var rowWeeks = new List<RegisterWeek>(weekColumns.Count);
+        while (file.NextDataLine() is { } line)
+        {
+            var fields = file.Split(line);
+            if (fields != file.Columns.Length)
+            {
+                s.Reject(line, $"expected {file.Columns.Length} fields as in the header, found {fields}");
+                continue;
+            }
+            if (!s.Persons.TryResolve(file.Field(line, s.CprIndex), out var person, out var personIndex, out var error))
+            {
+                s.Reject(line, $"{error}; the whole row is rejected");
+                continue;
+            }
+            rowWeeks.Clear();
+            foreach (var (index, name, week) in weekColumns)
+            {
+                if (!s.TryParseCode(file.Field(line, index), out var code, out error))
+                    s.Reject(line, $"column {name}: {error}");
+                else if (s.Repeat(personIndex, week, code) is { } repeat)
+                    s.Reject(line, $"column {name}: {repeat}");
+                else
+                    rowWeeks.Add(new RegisterWeek(person, week, code));
+            }
+            foreach (var w in rowWeeks) yield return w;
+        }
+    }
+}

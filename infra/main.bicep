@@ -1,0 +1,235 @@
+// Impact60 in Azure: a Flex Consumption Function App with its storage, Service Bus topic, Key Vault,
+// monitoring and alerts. Deployed into one resource group by `azd up` (azure.yaml) or
+// `az deployment group create -g RG -f infra/main.bicep -p infra/main.parameters.json` (infra/README.md).
+//
+// Secure by default: no connection strings or keys anywhere (managed identity and Key Vault references),
+// shared keys / SAS / local auth disabled on storage, Service Bus and App Insights, TLS 1.2, and each role
+// assignment scoped to the one resource it is about.
+targetScope = 'resourceGroup'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment (e.g. dev, prod); part of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of every resource. Must offer Flex Consumption.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string = resourceGroup().location
+
+@description('E-mail address that receives the alerts (poison queue, function failure, missed nightly run).')
+param alertEmail string
+
+@description('Base URL of the jobcenter register API.')
+param registerBaseUrl string
+
+@description('Entra scope of the register API token, e.g. api://<register-app-id>/.default.')
+param registerScope string
+
+@description('Register API authentication: Entra (token for the app\'s identity) or ApiKey (secret RegisterApiKey in Key Vault).')
+@allowed([
+  'Entra'
+  'ApiKey'
+])
+param registerAuthMode string = 'Entra'
+
+@description('Header that carries the register API key when registerAuthMode is ApiKey.')
+param registerApiKeyHeader string = 'X-Api-Key'
+
+@description('Sender address of the notices (must be a verified SendGrid sender).')
+param noticesFrom string
+
+@description('Language of the notices.')
+@allowed([
+  'da'
+  'en'
+])
+param noticesLanguage string = 'da'
+
+@description('SendGrid API host.')
+param sendGridHost string = 'https://api.sendgrid.com'
+
+// Schedules are NCRONTAB in UTC: Flex Consumption runs on Linux, where WEBSITE_TIME_ZONE is not supported.
+// 01:00 UTC is 02:00 Danish winter time (CET) and 03:00 summer time (CEST); the register is final by then
+// either way, so the hour moving with daylight saving time is accepted rather than adding a second trigger.
+@description('NCRONTAB schedule (UTC) of the nightly register pull. Default: 01:00 UTC every day.')
+param nightlySchedule string = '0 0 1 * * *'
+
+@description('NCRONTAB schedule (UTC) of the monthly settlement. Default: 06:00 UTC on the 1st of each month.')
+param settlementSchedule string = '0 0 6 1 * *'
+
+@description('Path of the contract file, relative to the app root.')
+param contractPath string = 'contracts/impact60.contract.json'
+
+// Bogføringsloven § 12: bookkeeping material is kept for 5 years from the end of the financial year it
+// concerns. A document written on 1 January must therefore survive the rest of that year plus 5 more years:
+// 6 * 365 + 1 leap day = 2191 days.
+@description('Days raw register deliveries (evidence) and issued documents stay unchangeable (WORM).')
+@minValue(1)
+@maxValue(146000)
+param retentionDays int = 2191
+
+@description('Principal id of the operator who sets the Key Vault secrets (azd passes the signed-in user); empty for none.')
+param operatorPrincipalId string = ''
+
+@description('Type of operatorPrincipalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param operatorPrincipalType string = 'User'
+
+var resourceToken = uniqueString(resourceGroup().id, environmentName)
+// Names are computed here (not read from module outputs) so every resource id is known when the deployment
+// starts: what-if can predict the role assignments and nothing short-circuits.
+var names = {
+  identity: 'id-impact60-${resourceToken}'
+  logAnalytics: 'log-impact60-${resourceToken}'
+  applicationInsights: 'appi-impact60-${resourceToken}'
+  storageAccount: 'st${resourceToken}'
+  serviceBus: 'sb-impact60-${resourceToken}'
+  settlementsTopic: 'settlements'
+  keyVault: 'kv-${resourceToken}'
+  functionApp: 'func-impact60-${resourceToken}'
+  plan: 'plan-impact60-${resourceToken}'
+  deploymentContainer: 'deployments'
+  alertPrefix: 'impact60-${resourceToken}'
+}
+var tags = {
+  'azd-env-name': environmentName
+  application: 'impact60'
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storageAccount
+    location: location
+    tags: tags
+    retentionDays: retentionDays
+    workspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  params: {
+    name: names.serviceBus
+    topicName: names.settlementsTopic
+    location: location
+    tags: tags
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    // The principal id exists only once the identity does; it is part of each role assignment's name
+    // (guid(scope, principalId, roleId)) so a re-created identity gets new assignments instead of a conflict.
+    #disable-next-line what-if-short-circuiting
+    appPrincipalId: identity.outputs.principalId
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+    storageAccountName: names.storageAccount
+    serviceBusNamespaceName: names.serviceBus
+    topicName: names.settlementsTopic
+    keyVaultName: names.keyVault
+    applicationInsightsName: names.applicationInsights
+  }
+  // The resources are referred to by name, so say explicitly that they must exist first.
+  dependsOn: [
+    storage
+    serviceBus
+    keyVault
+    monitoring
+  ]
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: names.deploymentContainer
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    keyVaultName: keyVault.outputs.name
+    serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    nightlySchedule: nightlySchedule
+    settlementSchedule: settlementSchedule
+    contractPath: contractPath
+    registerBaseUrl: registerBaseUrl
+    registerAuthMode: registerAuthMode
+    registerScope: registerScope
+    registerApiKeyHeader: registerApiKeyHeader
+    sendGridHost: sendGridHost
+    noticesFrom: noticesFrom
+    noticesLanguage: noticesLanguage
+  }
+  // The app starts (and its host touches storage, Key Vault and App Insights) as soon as it exists: grant the
+  // identity its roles first.
+  dependsOn: [
+    roles
+  ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    namePrefix: names.alertPrefix
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    workspaceId: monitoring.outputs.workspaceId
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+  }
+}
+
+// Read by azd (and the deploy workflow) after provisioning.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId

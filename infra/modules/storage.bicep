@@ -1,0 +1,183 @@
+// The app's storage account (also the Functions host storage and the Flex Consumption deployment store).
+// Secure by default: no shared keys (identity only), TLS 1.2, HTTPS only, no anonymous blob access.
+// Corresponds to the Azure Verified Module avm/res/storage/storage-account.
+//
+// The container, queue and table names must equal Impact60.Application/Configuration/StorageNames.cs;
+// tests/Impact60.Infra.Tests compares the compiled template with that class.
+
+@description('Name of the storage account (3-24 lower-case letters and digits).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Days a blob in the evidence and documents containers cannot be changed or deleted (WORM).')
+param retentionDays int
+
+@description('Log Analytics workspace that receives the queue write logs (used by the poison-queue alert).')
+param workspaceId string
+
+// Containers whose blobs may change or be removed (inbox drops, quarantine reports, the deployment package).
+var containerNames = [
+  'register-inbox'
+  'quarantine'
+  'deployments'
+]
+
+// Raw register deliveries and issued invoices/credit notes are bookkeeping records (regnskabsmateriale):
+// these containers keep every blob unchangeable for the retention period.
+var wormContainerNames = [
+  'evidence'
+  'documents'
+]
+
+// Every trigger queue has its poison queue created up front, so the poison-queue alert and the operator's
+// replay have something to look at before the first failure.
+var queueNames = [
+  'verify'
+  'verify-poison'
+  'notices'
+  'notices-poison'
+  'ingest'
+  'ingest-poison'
+]
+
+var tableNames = [
+  'Referrals'
+  'RegisterWeeks'
+  'Deliveries'
+  'Cursors'
+  'Entitlements'
+  'Ledger'
+  'DocumentNumbers'
+  'NoticesSent'
+]
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    // Identity only: a leaked account key or SAS is worthless because neither is accepted.
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    supportsHttpsTrafficOnly: true
+    allowCrossTenantReplication: false
+    accessTier: 'Hot'
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    // Every overwrite keeps the previous version; together with the WORM policy below nothing is lost.
+    isVersioningEnabled: true
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 30
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: 30
+    }
+  }
+}
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for containerName in containerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
+resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for containerName in wormContainerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
+// Time-based retention (container-level WORM). Bogføringsloven § 12: bookkeeping material is kept for 5 years
+// from the end of the financial year it concerns, so a record written early in a year must survive that year
+// plus 5 more: 6 * 365 + 1 (leap day) = 2191 days by default. Azure creates a policy Unlocked; lock it once
+// after the first deployment (infra/README.md, "Lock the retention policies") so nobody can shorten or remove it.
+resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = [
+  for (containerName, i) in wormContainerNames: {
+    parent: wormContainers[i]
+    name: 'default'
+    properties: {
+      immutabilityPeriodSinceCreationInDays: retentionDays
+      allowProtectedAppendWrites: false
+    }
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+  for queueName in queueNames: {
+    parent: queueService
+    name: queueName
+  }
+]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+  for tableName in tableNames: {
+    parent: tableService
+    name: tableName
+  }
+]
+
+// Queue write logs (PutMessage, including the Functions host moving a message to a "-poison" queue) go to
+// Log Analytics, where the poison-queue alert counts them. This is independent of the app's own logging and
+// of Application Insights sampling.
+resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'queue-writes'
+  scope: queueService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+    ]
+  }
+}
+
+output id string = storage.id
+output name string = storage.name
+output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+output tableEndpoint string = storage.properties.primaryEndpoints.table

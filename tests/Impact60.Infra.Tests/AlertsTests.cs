@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using Impact60.Infra.Tests.Support;
+
+namespace Impact60.Infra.Tests;
+
+/// <summary>The three alerts a person must see, all to the action group whose e-mail is a parameter.</summary>
+[Collection(MainTemplateCollection.Name)]
+public sealed class AlertsTests(CompiledMainTemplate main)
+{
+    [Fact]
+    public void The_action_group_mails_the_address_given_as_a_parameter()
+    {
+        var (template, group) = main.Arm.ResourcesOfType("Microsoft.Insights/actionGroups").Single();
+        var receiver = Assert.Single(group["properties"]!["emailReceivers"]!.AsArray())!;
+
+        Assert.Equal("[parameters('alertEmail')]", receiver["emailAddress"]!.GetValue<string>());
+        Assert.Equal("[parameters('alertEmail')]", template.ModuleCall!["properties"]!["parameters"]!["alertEmail"]!["value"]!.GetValue<string>());
+        Assert.Equal("string", main.Arm.Parameters["alertEmail"]!["type"]!.GetValue<string>());
+        Assert.Null(main.Arm.Parameters["alertEmail"]!["defaultValue"]);
+    }
+
+    [Fact]
+    public void A_message_put_on_any_poison_queue_raises_an_alert()
+    {
+        var rule = Rule("-poison-queue");
+        var query = Query(rule);
+
+        Assert.Contains("StorageQueueLogs", query, StringComparison.Ordinal);
+        Assert.Contains("\"PutMessage\"", query, StringComparison.Ordinal);
+        Assert.Contains("endswith \"-poison\"", query, StringComparison.Ordinal);
+        Assert.Equal("GreaterThan", Criterion(rule)["operator"]!.GetValue<string>());
+        Assert.Equal(0, Criterion(rule)["threshold"]!.GetValue<int>());
+        Assert.Equal("[parameters('workspaceId')]", Assert.Single(rule["properties"]!["scopes"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_queue_write_logs_the_poison_alert_reads_are_sent_to_the_workspace()
+    {
+        var (_, diagnostics) = main.Arm.ResourcesOfType("Microsoft.Insights/diagnosticSettings").Single();
+
+        Assert.StartsWith("[resourceId('Microsoft.Storage/storageAccounts/queueServices'", diagnostics["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("[parameters('workspaceId')]", diagnostics["properties"]!["workspaceId"]!.GetValue<string>());
+        var log = Assert.Single(diagnostics["properties"]!["logs"]!.AsArray())!;
+        Assert.Equal("StorageWrite", log["category"]!.GetValue<string>());
+        Assert.True(log["enabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void A_failed_function_invocation_raises_an_alert()
+    {
+        var rule = Rule("-function-failures");
+
+        Assert.Contains("requests", Query(rule), StringComparison.Ordinal);
+        Assert.Contains("success == false", Query(rule), StringComparison.Ordinal);
+        Assert.Equal("GreaterThan", Criterion(rule)["operator"]!.GetValue<string>());
+        Assert.Equal(0, Criterion(rule)["threshold"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void No_successful_nightly_run_in_26_hours_raises_an_alert()
+    {
+        var (template, rule) = RuleWithTemplate("-nightly-missing");
+        var query = Query(rule);
+
+        Assert.Contains("ago(26h)", query, StringComparison.Ordinal);
+        Assert.Contains("success == true", query, StringComparison.Ordinal);
+        Assert.Contains("parameters('nightlyFunctionName')", query, StringComparison.Ordinal);
+        Assert.Equal("NightlyRegisterPull", template.Parameters["nightlyFunctionName"]!["defaultValue"]!.GetValue<string>());
+        // Fires on a count of zero, i.e. also when the run did not happen at all.
+        Assert.Equal("Count", Criterion(rule)["timeAggregation"]!.GetValue<string>());
+        Assert.Equal("LessThan", Criterion(rule)["operator"]!.GetValue<string>());
+        Assert.Equal(1, Criterion(rule)["threshold"]!.GetValue<int>());
+        // The evaluated window must cover the 26 hours the query looks back.
+        Assert.Equal("P2D", rule["properties"]!["windowSize"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Every_alert_notifies_the_action_group()
+    {
+        var rules = main.Arm.ResourcesOfType("Microsoft.Insights/scheduledQueryRules").ToList();
+
+        Assert.Equal(3, rules.Count);
+        Assert.All(rules, r =>
+        {
+            var group = Assert.Single(r.Resource["properties"]!["actions"]!["actionGroups"]!.AsArray())!;
+            Assert.StartsWith("[resourceId('Microsoft.Insights/actionGroups'", group.GetValue<string>(), StringComparison.Ordinal);
+            Assert.True(r.Resource["properties"]!["enabled"]!.GetValue<bool>());
+        });
+    }
+
+    private JsonNode Rule(string suffix) => RuleWithTemplate(suffix).Rule;
+
+    private (ArmTemplate Template, JsonNode Rule) RuleWithTemplate(string suffix) =>
+        main.Arm.ResourcesOfType("Microsoft.Insights/scheduledQueryRules")
+            .Single(x => x.Resource["name"]!.GetValue<string>().Contains(suffix, StringComparison.Ordinal));
+
+    private static JsonNode Criterion(JsonNode rule) => Assert.Single(rule["properties"]!["criteria"]!["allOf"]!.AsArray())!;
+
+    private static string Query(JsonNode rule) => Criterion(rule)["query"]!.GetValue<string>();
+}

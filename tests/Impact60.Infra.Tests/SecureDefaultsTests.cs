@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using Impact60.Infra.Tests.Support;
+
+namespace Impact60.Infra.Tests;
+
+/// <summary>What infra/main.bicep deploys is locked down by default: read from the compiled ARM template.</summary>
+[Collection(MainTemplateCollection.Name)]
+public sealed class SecureDefaultsTests(CompiledMainTemplate main)
+{
+    private ArmTemplate Arm => main.Arm;
+
+    [Fact]
+    public void Storage_accepts_no_shared_keys_no_anonymous_access_and_only_https_with_TLS_1_2()
+    {
+        var storage = SingleProperties("Microsoft.Storage/storageAccounts");
+
+        Assert.False(storage["allowSharedKeyAccess"]!.GetValue<bool>());
+        Assert.Equal("TLS1_2", storage["minimumTlsVersion"]!.GetValue<string>());
+        Assert.False(storage["allowBlobPublicAccess"]!.GetValue<bool>());
+        Assert.True(storage["supportsHttpsTrafficOnly"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Service_bus_refuses_SAS_keys_requires_TLS_1_2_and_detects_duplicate_settlements()
+    {
+        var (namespaceTemplate, serviceBus) = Arm.ResourcesOfType("Microsoft.ServiceBus/namespaces").Single();
+        var properties = serviceBus["properties"]!;
+        Assert.True(properties["disableLocalAuth"]!.GetValue<bool>());
+        Assert.Equal("1.2", properties["minimumTlsVersion"]!.GetValue<string>());
+        Assert.Equal("Standard", serviceBus["sku"]!["name"]!.GetValue<string>());
+
+        var (topicTemplate, topic) = Arm.ResourcesOfType("Microsoft.ServiceBus/namespaces/topics").Single();
+        Assert.Equal("settlements", topicTemplate.NamesOf(topic).Single());
+        Assert.True(topic["properties"]!["requiresDuplicateDetection"]!.GetValue<bool>());
+        Assert.Equal("P7D", topic["properties"]!["duplicateDetectionHistoryTimeWindow"]!.GetValue<string>());
+
+        var (subscriptionTemplate, subscriptions) = Arm.ResourcesOfType("Microsoft.ServiceBus/namespaces/topics/subscriptions").Single();
+        Assert.Equal(["fokus", "funds", "finance"], subscriptionTemplate.NamesOf(subscriptions));
+        Assert.Same(namespaceTemplate, topicTemplate);
+    }
+
+    [Fact]
+    public void Key_vault_uses_RBAC_soft_delete_and_purge_protection()
+    {
+        var vault = SingleProperties("Microsoft.KeyVault/vaults");
+
+        Assert.True(vault["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.True(vault["enableSoftDelete"]!.GetValue<bool>());
+        Assert.True(vault["enablePurgeProtection"]!.GetValue<bool>());
+        Assert.Null(vault["accessPolicies"]);
+    }
+
+    [Fact]
+    public void Key_vault_holds_no_secret_values_in_the_template()
+    {
+        // The operator sets the secrets after deployment (infra/README.md): no secrets resource at all.
+        Assert.Empty(Arm.ResourcesOfType("Microsoft.KeyVault/vaults/secrets"));
+    }
+
+    [Fact]
+    public void Application_insights_accepts_only_Entra_authenticated_telemetry()
+    {
+        var component = SingleProperties("Microsoft.Insights/components");
+
+        Assert.True(component["DisableLocalAuth"]!.GetValue<bool>());
+        Assert.NotNull(component["WorkspaceResourceId"]);
+    }
+
+    [Fact]
+    public void Function_app_runs_dotnet_isolated_10_on_Flex_Consumption_as_its_user_assigned_identity()
+    {
+        var (_, plan) = Arm.ResourcesOfType("Microsoft.Web/serverfarms").Single();
+        Assert.Equal("FC1", plan["sku"]!["name"]!.GetValue<string>());
+        Assert.Equal("FlexConsumption", plan["sku"]!["tier"]!.GetValue<string>());
+
+        var (_, site) = Arm.ResourcesOfType("Microsoft.Web/sites").Single();
+        Assert.Equal("UserAssigned", site["identity"]!["type"]!.GetValue<string>());
+        var properties = site["properties"]!;
+        Assert.True(properties["httpsOnly"]!.GetValue<bool>());
+        Assert.Equal("[parameters('identityId')]", properties["keyVaultReferenceIdentity"]!.GetValue<string>());
+
+        var config = properties["functionAppConfig"]!;
+        Assert.Equal("dotnet-isolated", config["runtime"]!["name"]!.GetValue<string>());
+        Assert.Equal("10.0", config["runtime"]!["version"]!.GetValue<string>());
+        var deploymentStorage = config["deployment"]!["storage"]!;
+        Assert.Equal("blobContainer", deploymentStorage["type"]!.GetValue<string>());
+        Assert.Equal("UserAssignedIdentity", deploymentStorage["authentication"]!["type"]!.GetValue<string>());
+        Assert.Equal("[parameters('identityId')]", deploymentStorage["authentication"]!["userAssignedIdentityResourceId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Function_app_allows_no_basic_auth_publishing()
+    {
+        var policies = Arm.ResourcesOfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
+
+        Assert.Equal(["ftp", "scm"], policies.Select(p => p.Template.NamesOf(p.Resource).Single()).Order());
+        Assert.All(policies, p => Assert.False(p.Resource["properties"]!["allow"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public void No_parameter_that_looks_like_a_secret_is_a_plain_string()
+    {
+        Assert.Empty(TemplateChecks.PlainSecretParameters(Arm));
+        // And the rule is not vacuous: the names it would catch are recognised.
+        Assert.True(TemplateChecks.LooksLikeSecretParameter("sendGridApiKey"));
+        Assert.True(TemplateChecks.LooksLikeSecretParameter("pseudonymisationKey"));
+        Assert.True(TemplateChecks.LooksLikeSecretParameter("applicationInsightsConnectionString"));
+        Assert.False(TemplateChecks.LooksLikeSecretParameter("keyVaultName"));
+        Assert.False(TemplateChecks.LooksLikeSecretParameter("registerApiKeyHeader"));
+    }
+
+    [Fact]
+    public void Every_secret_app_setting_is_a_Key_Vault_reference_to_its_named_secret()
+    {
+        var settings = TemplateChecks.AppSettings(Arm);
+
+        Assert.Empty(TemplateChecks.SecretAppSettingsNotFromKeyVault(Arm));
+        var secretSettings = settings.Where(s => TemplateChecks.LooksLikeSecretSetting(s.Key))
+            .ToDictionary(s => s.Key, s => TemplateChecks.KeyVaultSecretName(s.Value));
+        Assert.Equal(
+            new Dictionary<string, string?>
+            {
+                ["Pseudonymisation__Key"] = "PseudonymisationKey",
+                ["Register__ApiKey"] = "RegisterApiKey",
+                ["SendGrid__ApiKey"] = "SendGridApiKey",
+            },
+            secretSettings);
+    }
+
+    [Fact]
+    public void No_app_setting_is_a_connection_string_with_a_key()
+    {
+        // Storage and Service Bus are identity-based; the only connection string left is App Insights', which
+        // carries no usable credential once local auth is disabled.
+        var settings = TemplateChecks.AppSettings(Arm);
+
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
+        Assert.Equal("managedidentity", settings["ServiceBusConnection__credential"]!.GetValue<string>());
+        Assert.DoesNotContain(settings.Values, v => v?.ToJsonString().Contains("AccountKey", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.DoesNotContain(settings.Values, v => v?.ToJsonString().Contains("SharedAccessKey", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.DoesNotContain(settings.Values, v => v?.ToJsonString().Contains("listKeys", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.Equal("[format('Authorization=AAD;ClientId={0}', parameters('identityClientId'))]",
+            settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Outputs_carry_no_keys()
+    {
+        var outputs = Arm.AllTemplates().SelectMany(t => (t.Root["outputs"]?.AsObject() ?? []).Select(o => o.Value!.ToJsonString()));
+
+        Assert.DoesNotContain(outputs, o => o.Contains("listKeys", StringComparison.OrdinalIgnoreCase)
+                                             || o.Contains("listConnectionStrings", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private JsonNode SingleProperties(string type) => Arm.ResourcesOfType(type).Single().Resource["properties"]!;
+}
