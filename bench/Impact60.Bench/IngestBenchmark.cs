@@ -27,6 +27,9 @@ namespace Impact60.Bench;
 /// </summary>
 public static class IngestBenchmark
 {
+    /// <summary>The harness's entry: <c>["ingest"] = ("...", IngestBenchmark.Run)</c>.</summary>
+    public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
     public static async Task<int> RunAsync(string[] args)
     {
         var participants = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
