@@ -18,7 +18,7 @@ public sealed record ParticipantWriteResult(int New, int Revised, int Unchanged,
 /// The register as Impact60 holds it, per participant, with only pseudonyms.
 /// <list type="bullet">
 /// <item>Table <c>RegisterWeeks</c>: PartitionKey = pseudonym, RowKey = ISO week (<c>2019-W14</c>);
-/// properties <c>Code</c> ("" = no benefit), <c>DeliveryId</c>, <c>ChangedAt</c>. One partition per participant,
+/// properties <c>Code</c> ("" = no benefit), <c>DeliveryId</c> and <c>ChangedAt</c> (the delivery that last changed the row, and when Impact60 received it). One partition per participant,
 /// so a participant's 156+ weeks are read with one query and written in transactions of up to 100.</item>
 /// <item>Table <c>Referrals</c>: PartitionKey = <c>"referrals"</c>, RowKey = referral id. The referral id is the
 /// identity the jobcenter revises (a corrected CPR replaces the pseudonym of the same referral, latest delivery wins),
