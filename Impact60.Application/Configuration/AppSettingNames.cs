@@ -25,6 +25,7 @@ public static class AppSettingNames
 
     // The register API.
     public const string RegisterBaseUrl = "Register__BaseUrl";
+    public const string RegisterProgramme = "Register__Programme";
     public const string RegisterAuthMode = "Register__AuthMode";
     public const string RegisterScope = "Register__Scope";
     public const string RegisterApiKey = "Register__ApiKey";

@@ -1,0 +1,95 @@
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs;
+using Impact60.Application.Configuration;
+using Impact60.Application.Storage;
+using Impact60.Domain.Primitives;
+using Impact60.Domain.Register;
+using Microsoft.Extensions.Logging;
+
+namespace Impact60.Application.Ingestion;
+
+/// <summary>The outcome of processing one dropped file.</summary>
+public sealed record InboxOutcome(string BlobName, InboxStatus Status, IngestionResult? Result, string? Error);
+
+public enum InboxStatus
+{
+    /// <summary>Ingested (or found to be a duplicate) and removed from the inbox; its bytes are in the evidence archive.</summary>
+    Ingested,
+    /// <summary>Unreadable as a whole: left in place, the reason in <c>{blob}.error.txt</c> beside it.</summary>
+    Rejected,
+    /// <summary>Not in the inbox (already processed by an earlier attempt, or an error report): nothing to do.</summary>
+    NotFound,
+}
+
+/// <summary>
+/// Ingests a file the jobcenter dropped in container <c>register-inbox</c>. The Functions side calls this from a queue
+/// trigger on <c>ingest</c>: an Event Grid blob-created subscription (or the CLI) puts a message naming the blob. A
+/// queue rather than a blob trigger because on Flex Consumption blob triggers need Event Grid anyway, and a queue gives
+/// retries and a poison queue for free.
+/// Idempotent: a retry after a crash either finds the blob gone (done) or ingests it again, which the delivery log
+/// recognises as a duplicate (or, if the crash came before the log entry, redoes idempotently).
+/// </summary>
+public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ingestion, ILogger<InboxProcessor> logger)
+{
+    public const string ErrorSuffix = ".error.txt";
+    private readonly BlobContainerClient _inbox = clients.Container(StorageNames.Containers.RegisterInbox);
+
+    public async Task<InboxOutcome> ProcessAsync(string blobName, DateOnly today, CancellationToken cancellationToken = default)
+    {
+        var source = RegisterIngestion.MaskedSource(blobName);
+        if (blobName.EndsWith(ErrorSuffix, StringComparison.Ordinal))
+            return new InboxOutcome(blobName, InboxStatus.NotFound, null, null);
+
+        var blob = _inbox.GetBlobClient(blobName);
+        var temp = Path.Combine(Path.GetTempPath(), $"impact60-inbox-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            try
+            {
+                await blob.DownloadToAsync(temp, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                logger.LogInformation("Inbox file {Source} is not there (already processed?); nothing to do", source);
+                return new InboxOutcome(blobName, InboxStatus.NotFound, null, null);
+            }
+
+            IngestionResult result;
+            try
+            {
+                var isReferrals = IsReferralsFile(temp);
+                await using var stream = File.OpenRead(temp);
+                result = isReferrals
+                    ? await ingestion.IngestReferralsFileAsync(stream, blobName, today, cancellationToken).ConfigureAwait(false)
+                    : await ingestion.IngestWeeksFileAsync(stream, blobName, today, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegisterFileException e)
+            {
+                var reason = Cpr.MaskAll($"{source} was not ingested: {e.Reason}. Correct the file and drop it again (the rejected file stays here).");
+                await _inbox.GetBlobClient(blobName + ErrorSuffix)
+                    .UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(reason + "\n")), overwrite: true, cancellationToken).ConfigureAwait(false);
+                logger.LogWarning("Inbox file {Source} rejected whole: {Reason}", source, Cpr.MaskAll(e.Reason));
+                return new InboxOutcome(blobName, InboxStatus.Rejected, null, reason);
+            }
+
+            // Ingested (its bytes are in the evidence archive): remove it, and any error report of an earlier bad version.
+            await _inbox.GetBlobClient(blobName + ErrorSuffix).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new InboxOutcome(blobName, InboxStatus.Ingested, result, null);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>A referrals file has a <c>referral_id</c> column; anything else is read as weeks (long or wide form) and
+    /// the weeks reader says precisely what is wrong if it is neither.</summary>
+    private static bool IsReferralsFile(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var header = reader.ReadLine() ?? "";
+        return header.TrimStart('\uFEFF').Split(';').Any(h => h.Trim().Equals("referral_id", StringComparison.OrdinalIgnoreCase));
+    }
+}

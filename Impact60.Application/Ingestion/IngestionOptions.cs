@@ -1,0 +1,41 @@
+using Impact60.Application.Configuration;
+using Impact60.Application.Storage;
+using Impact60.Domain.Primitives;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Impact60.Application.Ingestion;
+
+public sealed class IngestionOptions
+{
+    /// <summary>The contract's <c>referralCap</c> (DOMAIN.md: 120): a new referral id beyond it is rejected, not dropped.</summary>
+    public int ReferralCap { get; set; } = 120;
+}
+
+/// <summary>The pseudonymisation key (<c>Pseudonymisation__Key</c>, base64, at least 32 bytes; Key Vault in Azure).</summary>
+public sealed class PseudonymisationOptions
+{
+    public string? Key { get; set; }
+
+    public Pseudonymizer CreatePseudonymizer() => Pseudonymizer.FromBase64(Key, AppSettingNames.PseudonymisationKey);
+
+    internal static void Bind(PseudonymisationOptions options, IConfiguration configuration) =>
+        options.Key = AppSettings.Read(configuration, AppSettingNames.PseudonymisationKey);
+}
+
+/// <summary>Fails start-up (ValidateOnStart) with the key's own clear message when it is missing, not base64 or too short.</summary>
+internal sealed class PseudonymisationOptionsValidator : IValidateOptions<PseudonymisationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PseudonymisationOptions options)
+    {
+        try
+        {
+            options.CreatePseudonymizer();
+            return ValidateOptionsResult.Success;
+        }
+        catch (InvalidOperationException e)
+        {
+            return ValidateOptionsResult.Fail(e.Message);
+        }
+    }
+}
