@@ -99,6 +99,13 @@ public sealed class ParticipantStore(StorageClients clients)
         return referrals.OrderBy(r => r.ReferralId, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>One referral by its id (a point read), or null when it is not stored.</summary>
+    public async Task<Referral?> ReadReferralAsync(string referralId, CancellationToken cancellationToken = default)
+    {
+        var response = await _referrals.GetEntityIfExistsAsync<TableEntity>(ReferralsPartition, ReferralRowKey(referralId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ToReferral(response.Value!) : null;
+    }
+
     private static Referral ToReferral(TableEntity e) => new(
         e.GetString("ReferralId"),
         Pseudonym.Parse(e.GetString("Person")),

@@ -6,6 +6,7 @@ using Impact60.Bench;
 var verbs = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["entitlement"] = ("entitlement engine, one thread: --participants N (100000) --runs R (5) --history W (200)", EntitlementBenchmark.Run),
+    ["ingest"] = ("register ingestion into Azurite, batched vs one entity at a time: [participants] [weeks] [subset]", IngestBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))

@@ -179,6 +179,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Pseudonymisation__Key: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=PseudonymisationKey)'
 
     Register__BaseUrl: registerBaseUrl
+    Register__Programme: 'IMPACT60'
     Register__AuthMode: registerAuthMode
     Register__Scope: registerScope
     Register__ApiKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=RegisterApiKey)'
