@@ -1,0 +1,120 @@
+using Impact60.Application.Verification;
+using Microsoft.Extensions.Logging;
+
+namespace Impact60.Application.Settlement;
+
+/// <summary>
+/// Something a settlement produces after its ledger writes: documents, notices, an event. Must be idempotent:
+/// a rerun after a crash calls it again with the same record and plan.
+/// </summary>
+public interface ISettlementOutput
+{
+    Task PublishAsync(SettlementRecord record, SettlementPlan plan, CancellationToken ct);
+}
+
+/// <summary>Named points between the writes of a settlement; tests throw there to prove a rerun recovers.</summary>
+public sealed class SettlementFaults
+{
+    public Action<string>? At { get; set; }
+    internal void Hit(string point) => At?.Invoke(point);
+}
+
+public sealed record SettlementOutcome(SettlementRecord Record, SettlementPlan Plan, bool AlreadyIssued);
+
+/// <summary>
+/// Monthly settlement: due = entitlement − already invoiced, per participant, verification period, week class and tariff
+/// (DOMAIN.md "Settlement"). Steps, each safe to repeat: (1) fix the plan (content-addressed blob); (2) allocate the
+/// numbers and record the settlement in one transaction; (3) write documents and lines; (4) move the invoiced-so-far
+/// grains; (5) publish documents, notices and the event; (6) mark issued. A rerun resumes from the ledger's state and
+/// issues exactly the recorded plan, so a crash at any point gives the documents one clean run gives.
+/// </summary>
+public sealed class SettlementService(
+    SettlementLedger ledger,
+    SettlementPlanStore plans,
+    IEntitlementReader entitlements,
+    SettlementTerms terms,
+    IEnumerable<ISettlementOutput> outputs,
+    ILogger<SettlementService> logger,
+    SettlementFaults? faults = null)
+{
+    public async Task<SettlementOutcome> SettleAsync(string period, DateOnly asOf, CancellationToken ct)
+    {
+        var record = await ledger.GetSettlementAsync(period, ct);
+        if (record is { Status: SettlementStatus.Issued })
+        {
+            logger.LogInformation("Settlement {Period} was already issued; returning its documents {Numbers}", period, string.Join(",", record.DocumentNumbers));
+            return new SettlementOutcome(record, await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct), AlreadyIssued: true);
+        }
+
+        SettlementPlan plan;
+        if (record is null)
+        {
+            await FinishIncompleteAsync(period, ct);
+            var settled = await ledger.ListSettlementsAsync(ct);
+            if (settled.LastOrDefault() is { } last && string.CompareOrdinal(last.Period, period) > 0)
+                throw new InvalidOperationException($"Cannot settle {period}: {last.Period} is already settled, and settlements go forward in time.");
+
+            plan = await PlanAsync(period, asOf, ct);
+            var (blob, sha) = await plans.SaveAsync(plan, ct);
+            faults?.Hit("plan-saved");
+            record = await ledger.NumberAsync(plan, blob, sha, terms.InvoiceSeries, terms.CreditNoteSeries, ct);
+            if (record.PlanSha256 != sha)
+                plan = await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct); // another run numbered first: issue its plan
+        }
+        else
+        {
+            plan = await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct);
+        }
+        faults?.Hit("numbered");
+        await CompleteAsync(record, plan, ct);
+        return new SettlementOutcome(record with { Status = SettlementStatus.Issued }, plan, AlreadyIssued: false);
+    }
+
+    private async Task CompleteAsync(SettlementRecord record, SettlementPlan plan, CancellationToken ct)
+    {
+        await ledger.WriteDocumentsAsync(record, plan, ct);
+        faults?.Hit("documents-written");
+        await ledger.ApplyInvoicedAsync(record, plan, ct);
+        faults?.Hit("invoiced-applied");
+        foreach (var output in outputs)
+        {
+            await output.PublishAsync(record, plan, ct);
+            faults?.Hit("published:" + output.GetType().Name);
+        }
+        await ledger.MarkIssuedAsync(record, ct);
+        logger.LogInformation("Settlement {Period} issued: invoice {Invoice} {InvoiceTotal}, credit note {Credit} {CreditTotal}",
+            record.Period, record.InvoiceNumber ?? "-", MoneyText.Format(record.InvoiceTotal), record.CreditNoteNumber ?? "-", MoneyText.Format(record.CreditTotal));
+    }
+
+    /// <summary>A settlement left Numbered by a crash must be completed before a new one is computed, or it would be invoiced twice.</summary>
+    private async Task FinishIncompleteAsync(string period, CancellationToken ct)
+    {
+        foreach (var pending in (await ledger.ListSettlementsAsync(ct)).Where(s => s.Status == SettlementStatus.Numbered && s.Period != period))
+        {
+            logger.LogWarning("Completing settlement {Period}, left unfinished by an earlier run", pending.Period);
+            await CompleteAsync(pending, await plans.LoadAsync(pending.PlanBlob, pending.PlanSha256, ct), ct);
+        }
+    }
+
+    private async Task<SettlementPlan> PlanAsync(string period, DateOnly asOf, CancellationToken ct)
+    {
+        var current = await entitlements.ReadAllAsync(asOf, ct);
+        var invoiced = await ledger.ReadInvoicedAsync(ct);
+        var (invoiceLines, creditLines) = SettlementDifference.Compute(current, invoiced);
+        var snapshot = new ProgrammeSnapshot(
+            current.Count, current.Count(e => e.InCourse), current.Count(e => e.AchievedSelfSufficiency),
+            current.SelectMany(e => e.Periods.Where(p => p.Status == "Held")
+                .Select(p => new SnapshotHeldPeriod(e.ReferralId, e.FokusRef, p.Index, p.MissingWeeks))).ToList(),
+            current.Where(e => e.MissingFinalWeeks.Count > 0).Select(e => new SnapshotDataGap(e.ReferralId, e.MissingFinalWeeks)).ToList());
+        return new SettlementPlan(ledger.Programme, period, asOf, asOf, asOf.AddDays(terms.PaymentTermsDays), invoiceLines, creditLines, snapshot);
+    }
+}
+
+/// <summary>The contract's invoicing terms that settlement needs.</summary>
+public sealed record SettlementTerms(string InvoiceSeries, string CreditNoteSeries, int PaymentTermsDays);
+
+/// <summary>Reads every participant's entitlement, current as of a date (recomputing any that are due for review).</summary>
+public interface IEntitlementReader
+{
+    Task<IReadOnlyList<StoredEntitlement>> ReadAllAsync(DateOnly asOf, CancellationToken ct);
+}
