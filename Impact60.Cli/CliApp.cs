@@ -15,7 +15,15 @@ public static class CliApp
     private static readonly IReadOnlyDictionary<string, (string Usage, Func<CliArgs, TextWriter, TextWriter, Task<int>> Run)> Verbs =
         new Dictionary<string, (string, Func<CliArgs, TextWriter, TextWriter, Task<int>>)>(StringComparer.Ordinal)
         {
+            ["demo"] = (DemoCommand.Usage, DemoCommand.RunAsync),
             ["preview"] = (PreviewCommand.Usage, PreviewCommand.RunAsync),
+            ["ingest"] = (StoreCommands.IngestUsage, StoreCommands.IngestAsync),
+            ["pull"] = (StoreCommands.PullUsage, StoreCommands.PullAsync),
+            ["nightly"] = (StoreCommands.NightlyUsage, StoreCommands.NightlyAsync),
+            ["settle"] = (StoreCommands.SettleUsage, StoreCommands.SettleAsync),
+            ["invoices"] = (StoreCommands.InvoicesUsage, StoreCommands.InvoicesAsync),
+            ["replay"] = (StoreCommands.ReplayUsage, StoreCommands.ReplayAsync),
+            ["generate-sample"] = (SampleCommand.Usage, SampleCommand.RunAsync),
         };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

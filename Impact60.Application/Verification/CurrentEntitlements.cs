@@ -6,10 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Impact60.Application.Verification;
 
 /// <summary>
-/// Every participant's entitlement exactly as of a settlement's run date. The stored results are used where they are
-/// valid on that date; a participant that was never verified, whose review date has come, or whose stored result is from
-/// a later date (a month settled late) is recomputed from the stored weeks. With a programme cap the whole programme is
-/// recomputed, because that cap depends on everyone (rule 8).
+/// Every participant's entitlement exactly as of a settlement's run date, recomputed from the stored weeks and written
+/// through to the store (unless the store holds a later result). With a programme cap the whole programme is computed
+/// together, because that cap depends on everyone (rule 8).
 /// </summary>
 public sealed class CurrentEntitlements(
     ParticipantStore participants,
@@ -31,24 +30,26 @@ public sealed class CurrentEntitlements(
                 .Select(e => VerificationService.ToStored(e, byId[e.ReferralId].Item1, byId[e.ReferralId].Item2, calculator)).ToList();
         }
 
+        // Money is never computed from a cache: every participant is recomputed as of the settlement's date from the stored
+        // weeks (a few reads each, once a month). The nightly results are written through, and a stored result that claimed
+        // to be current but differs is logged: it would mean a review date was missed.
         var stored = (await store.ReadAllAsync(ct)).ToDictionary(e => e.Person);
         var result = new List<StoredEntitlement>();
-        var recomputed = 0;
+        var stale = 0;
         foreach (var referral in referrals)
         {
-            if (stored.TryGetValue(referral.Person, out var e) && e.AsOf <= asOf && (e.ReviewOn is null || e.ReviewOn > asOf)
-                && e.ReferralId == referral.ReferralId)
-            {
-                result.Add(e);
-                continue;
-            }
-            recomputed++;
             var fresh = await verification.ComputeAsync(referral, asOf, ct);
+            stored.TryGetValue(referral.Person, out var e);
+            if (e is not null && e.AsOf <= asOf && (e.ReviewOn is null || e.ReviewOn > asOf) && e.ReferralId == referral.ReferralId
+                && (e.Amount != fresh.Amount || e.AchievedSelfSufficiency != fresh.AchievedSelfSufficiency || e.Lines.Count != fresh.Lines.Count))
+            {
+                stale++;
+                logger.LogWarning("Stored entitlement of {ReferralId} (as of {StoredAsOf}) differs from its recomputation as of {AsOf}", referral.ReferralId, e.AsOf, asOf);
+            }
             if (e is null || e.AsOf <= asOf) await store.WriteAsync(fresh, ct);
             result.Add(fresh);
         }
-        if (recomputed > 0)
-            logger.LogInformation("Settlement as of {AsOf}: {Recomputed} of {Total} entitlements recomputed (not current in the store)", asOf, recomputed, referrals.Count);
+        logger.LogInformation("Settlement as of {AsOf}: {Total} entitlements recomputed; {Stale} stored results were stale", asOf, referrals.Count, stale);
         return result.OrderBy(e => e.ReferralId, StringComparer.Ordinal).ToList();
     }
 }

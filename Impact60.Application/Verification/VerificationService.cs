@@ -58,21 +58,54 @@ public sealed class VerificationService(
         e.Problems.Select(p => p.Message).ToList());
 
     /// <summary>
-    /// With unchanged data an entitlement changes only when another week becomes final (rule 3). That matters while a
-    /// week of the payment window is not final yet, or — until the target is achieved — while a reported week is not final
-    /// (a spell can still grow to the target, rule 9). Otherwise only new data can change it, and new data is a change
-    /// the nightly ingestion reports anyway: no review date.
+    /// With unchanged data an entitlement changes only when another week becomes final (rule 3), and only some of those
+    /// moments matter. The review date is the first of:
+    /// <list type="number">
+    /// <item>the day the last counted week of an open period becomes final (the period turns verified or held, rule 6);</item>
+    /// <item>the day a window week with no register row becomes final (a data gap appears, rule 6 "held");</item>
+    /// <item>the day the next reported Full/Partial week becomes final, while the spell it extends is still shorter than
+    /// <c>minSustainedWeeks</c>, or the target is not yet achieved (rules 5 and 9: a spell can grow into an earlier period
+    /// or reach the target).</item>
+    /// </list>
+    /// Otherwise only new data can change the entitlement, and new data is a change the ingestion reports: no review date.
+    /// Settlement does not rely on this: it recomputes every participant as of its own date (<see cref="CurrentEntitlements"/>).
     /// </summary>
     public static DateOnly? ReviewOn(Entitlement e, ReadOnlySpan<RegisterWeek> weeks, EntitlementCalculator calculator)
     {
+        var contract = calculator.Contract;
         var lastFinal = calculator.LastFinalOrdinal(e.AsOf);
-        var windowPending = e.Window is { } w && w.LastWeek.Ordinal > lastFinal;
-        var dataPending = false;
-        if (!e.AchievedSelfSufficiency)
-            foreach (var week in weeks)
-                if (week.Week.Ordinal > lastFinal) { dataPending = true; break; }
-        if (!windowPending && !dataPending) return null;
-        // The next week to become final is lastFinal + 1; it is final from its Sunday + maturity weeks.
-        return IsoWeek.FromOrdinal(lastFinal + 1).Sunday.AddDays(7 * calculator.Contract.MaturityWeeks);
+        DateOnly FinalOn(int ordinal) => IsoWeek.FromOrdinal(ordinal).Sunday.AddDays(7 * contract.MaturityWeeks);
+        int? next = null;
+        void Consider(int ordinal) { if (ordinal > lastFinal && (next is null || ordinal < next)) next = ordinal; }
+
+        var codes = new Dictionary<int, BenefitCode>(weeks.Length);
+        foreach (var w in weeks) codes[w.Week.Ordinal] = w.Code;
+
+        // 1. Open periods close when their last counted week is final.
+        foreach (var p in e.Periods)
+            if (p.Status == PeriodStatus.Open) Consider(p.LastWeek.Ordinal);
+
+        // 2. The first non-final counted window week without a row would become a data gap.
+        if (e.Window is { } window)
+            for (var o = Math.Max(lastFinal + 1, window.FirstWeek.Ordinal); o <= window.LastWeek.Ordinal; o++)
+                if (!calculator.IsSuspended(IsoWeek.FromOrdinal(o)) && !codes.ContainsKey(o)) { Consider(o); break; }
+
+        // 3. A growing spell: the next non-suspended week after the final horizon, if reported Full/Partial.
+        var nextWeek = lastFinal + 1;
+        while (calculator.IsSuspended(IsoWeek.FromOrdinal(nextWeek))) nextWeek++;
+        if (codes.TryGetValue(nextWeek, out var nextCode) && calculator.Classify(nextCode) != WeekClass.None)
+        {
+            var run = 0;
+            var earliest = codes.Keys.Min();
+            for (var o = lastFinal; o >= earliest; o--)
+            {
+                if (calculator.IsSuspended(IsoWeek.FromOrdinal(o))) continue;
+                if (!codes.TryGetValue(o, out var c) || calculator.Classify(c) == WeekClass.None) break;
+                run++;
+                if (run >= Math.Max(contract.MinSustainedWeeks, contract.TargetSustainedWeeks)) break;
+            }
+            if (run < contract.MinSustainedWeeks || !e.AchievedSelfSufficiency) Consider(nextWeek);
+        }
+        return next is { } n ? FinalOn(n) : null;
     }
 }

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Impact60.Application.Configuration;
+using Impact60.Application.Settlement;
+using Impact60.Application.Storage;
+using Impact60.Application.Verification;
+using Impact60.Cli.Demo;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Impact60.Cli.Commands;
+
+/// <summary>
+/// The main job, locally: the whole nightly-and-settle pipeline over a simulated timeline of the sample programme.
+/// Starts Azurite in memory (unless <c>AzureWebJobsStorage</c> is set), replays the sample deliveries into the register
+/// inbox on their days, runs every night's verification and every month's settlement, sends the notices to a pickup
+/// folder and the events to an outbox folder, and copies the documents out. Same code paths as the Functions app.
+/// </summary>
+public static class DemoCommand
+{
+    public const string Usage = "demo [--out DIR (out/demo)] [--samples DIR (samples)] [--until YYYY-MM-DD (2022-03-01)]";
+
+    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var output = Path.GetFullPath(args.Optional("out") ?? Path.Combine("out", "demo"));
+        var samples = Path.GetFullPath(args.Optional("samples") ?? "samples");
+        var until = args.OptionalDate("until") ?? new DateOnly(2022, 3, 1);
+        args.RejectUnknown();
+        if (!File.Exists(Path.Combine(samples, DemoRegister.ReferralsFile)))
+            throw new CannotRunException($"no sample data in '{samples}' (expected {DemoRegister.ReferralsFile}); run from the repository root or pass --samples");
+
+        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        Directory.CreateDirectory(output);
+
+        AzuriteLauncher? azurite = null;
+        var overrides = new Dictionary<string, string?>();
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(AppSettingNames.Storage)))
+        {
+            await stdout.WriteLineAsync("Starting Azurite in memory (no AzureWebJobsStorage configured)…");
+            azurite = await AzuriteLauncher.StartAsync(AzuriteLauncher.FindRepositoryRoot(samples));
+            overrides[CliHost.Key(AppSettingNames.Storage)] = azurite.ConnectionString;
+            // A key for this run only: the store lives in memory and dies with it.
+            overrides[CliHost.Key(AppSettingNames.PseudonymisationKey)] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        }
+        try
+        {
+            await using var host = await CliHost.StartAsync(CliHost.LocalDefaults(output), overrides, Path.Combine(output, "events"), LogLevel.Warning);
+            var pipeline = new LocalPipeline(host);
+            var deliveries = DemoRegister.Plan(samples);
+            var start = new DateOnly(2018, 10, 1);
+            var settlements = new List<(SettlementOutcome Outcome, StoredEntitlementSummary Summary)>();
+            var rejected = 0;
+            for (var day = start; day <= until; day = day.AddDays(1))
+            {
+                foreach (var delivery in deliveries.Where(d => d.On == day))
+                {
+                    await using var content = new MemoryStream(Encoding.UTF8.GetBytes(delivery.Content));
+                    foreach (var o in await pipeline.DropAsync(delivery.FileName, content, day, CancellationToken.None))
+                    {
+                        rejected += o.Result?.RowsRejected ?? 0;
+                        if (o.Result is { RowsRejected: > 0 } r)
+                            await stdout.WriteLineAsync($"{day:yyyy-MM-dd} {delivery.FileName}: {r.RowsRejected} row(s) quarantined ({r.QuarantineBlobName})");
+                        if (o.Error is not null) await stdout.WriteLineAsync($"{day:yyyy-MM-dd} {delivery.FileName}: rejected whole: {o.Error}");
+                    }
+                }
+                await pipeline.Nightly.RunAsync(day, CancellationToken.None);
+                await pipeline.DrainVerifyAsync(CancellationToken.None);
+                if (day.Day == 1 && day > start)
+                {
+                    var period = day.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+                    var outcome = await pipeline.Settlement.SettleAsync(period, day, CancellationToken.None);
+                    await pipeline.DrainNoticesAsync(CancellationToken.None);
+                    var summary = await StoredEntitlementSummary.ReadAsync(host.Get<EntitlementStore>());
+                    settlements.Add((outcome, summary));
+                    await stdout.WriteLineAsync($"{day:yyyy-MM-dd} settled {period}: " +
+                        $"{Describe(outcome.Record.InvoiceNumber, outcome.Record.InvoiceTotal)}, {Describe(outcome.Record.CreditNoteNumber, outcome.Record.CreditTotal)}; " +
+                        $"{summary.Achieved} of {summary.Referred} achieved self-sufficiency");
+                }
+            }
+            await CopyDocumentsAsync(host, Path.Combine(output, "documents"));
+            WriteSummary(settlements, host.Get<Impact60.Domain.Contracts.Contract>(), stdout);
+            await stdout.WriteLineAsync($"{rejected} register row(s) quarantined in all.");
+            await stdout.WriteLineAsync($"Documents (XML, PDF, JSON): {Path.Combine(output, "documents")}");
+            await stdout.WriteLineAsync($"Notices (.eml):            {Path.Combine(output, "emails")}");
+            await stdout.WriteLineAsync($"Events (SettlementIssued): {Path.Combine(output, "events")}");
+        }
+        finally
+        {
+            if (azurite is not null) await azurite.DisposeAsync();
+        }
+        return CliApp.Ok;
+    }
+
+    private static string Describe(string? number, decimal total) => number is null ? "-" : $"{number} {MoneyText.Format(total)}";
+
+    private static async Task CopyDocumentsAsync(CliHost host, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var container = host.Get<StorageClients>().Container(StorageNames.Containers.Documents);
+        await foreach (var blob in container.GetBlobsAsync())
+        {
+            if (blob.Name.StartsWith("settlements/", StringComparison.Ordinal)) continue; // plans, not documents
+            await container.GetBlobClient(blob.Name).DownloadToAsync(Path.Combine(folder, Path.GetFileName(blob.Name)));
+        }
+    }
+
+    private static void WriteSummary(List<(SettlementOutcome Outcome, StoredEntitlementSummary Summary)> settlements, Impact60.Domain.Contracts.Contract contract, TextWriter stdout)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 120;
+        var table = new Table().Title("IMPACT60 settlements (DKK ex VAT)")
+            .AddColumn("Month").AddColumn("Invoice").AddColumn(new TableColumn("Invoiced").RightAligned())
+            .AddColumn("Credit note").AddColumn(new TableColumn("Credited").RightAligned())
+            .AddColumn(new TableColumn("Revenue to date").RightAligned()).AddColumn(new TableColumn("Achieved / target").RightAligned());
+        decimal revenue = 0;
+        foreach (var (o, s) in settlements.Where(x => x.Outcome.Record.InvoiceNumber is not null || x.Outcome.Record.CreditNoteNumber is not null))
+        {
+            var r = o.Record;
+            revenue = settlements.TakeWhile(x => x.Outcome != o).Sum(x => x.Outcome.Record.InvoiceTotal - x.Outcome.Record.CreditTotal) + r.InvoiceTotal - r.CreditTotal;
+            table.AddRow(r.Period, r.InvoiceNumber ?? "", r.InvoiceNumber is null ? "" : MoneyText.Format(r.InvoiceTotal),
+                r.CreditNoteNumber ?? "", r.CreditNoteNumber is null ? "" : MoneyText.Format(r.CreditTotal),
+                MoneyText.Format(revenue), $"{s.Achieved} / {contract.TargetCount}");
+        }
+        console.Write(table);
+        var last = settlements.LastOrDefault().Summary;
+        if (last is not null)
+            console.WriteLine($"Target progress: {last.Achieved} of {contract.ReferralCap} referred achieved self-sufficiency; target {contract.TargetShare:P0} = {contract.TargetCount}. " +
+                $"Invoiced {MoneyText.Format(settlements.Sum(x => x.Outcome.Record.InvoiceTotal))}, credited {MoneyText.Format(settlements.Sum(x => x.Outcome.Record.CreditTotal))}.");
+    }
+}
+
+/// <summary>Programme counts from the stored entitlements (no personal data).</summary>
+public sealed record StoredEntitlementSummary(int Referred, int InCourse, int Achieved, decimal Entitled)
+{
+    public static async Task<StoredEntitlementSummary> ReadAsync(EntitlementStore store)
+    {
+        var all = await store.ReadAllAsync(CancellationToken.None);
+        return new(all.Count, all.Count(e => e.InCourse), all.Count(e => e.AchievedSelfSufficiency), all.Sum(e => e.Amount));
+    }
+}

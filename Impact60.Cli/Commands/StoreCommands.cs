@@ -1,0 +1,148 @@
+using System.Globalization;
+using Impact60.Application.Configuration;
+using Impact60.Application.Ingestion;
+using Impact60.Application.RegisterApi;
+using Impact60.Application.Settlement;
+using Microsoft.Extensions.Logging;
+
+namespace Impact60.Cli.Commands;
+
+/// <summary>
+/// Operator commands against the configured store (environment variables with the app settings' names:
+/// <c>AzureWebJobsStorage</c> or the identity-based <c>AzureWebJobsStorage__*ServiceUri</c>, <c>Pseudonymisation__Key</c>,
+/// and optionally <c>Register__BaseUrl</c>, <c>SendGrid__ApiKey</c>, <c>ServiceBusConnection__fullyQualifiedNamespace</c>).
+/// </summary>
+public static class StoreCommands
+{
+    public const string IngestUsage = "ingest (--referrals FILE | --weeks FILE) [--as-of YYYY-MM-DD] [--out DIR]";
+    public const string PullUsage = "pull [--as-of YYYY-MM-DD] [--out DIR]";
+    public const string NightlyUsage = "nightly --as-of YYYY-MM-DD [--no-drain] [--out DIR]";
+    public const string SettleUsage = "settle --month YYYY-MM --as-of YYYY-MM-DD [--no-drain] [--out DIR]";
+    public const string InvoicesUsage = "invoices [--out DIR]";
+    public const string ReplayUsage = "replay --queue verify|notices|ingest [--out DIR]";
+
+    private static async Task<CliHost> OpenAsync(CliArgs args)
+    {
+        var output = Path.GetFullPath(args.Optional("out") ?? "out");
+        var defaults = CliHost.LocalDefaults(output);
+        return await CliHost.StartAsync(defaults, null, Path.Combine(output, "events"), LogLevel.Warning);
+    }
+
+    private static DateOnly Today() => DateOnly.FromDateTime(DateTime.Now);
+
+    public static async Task<int> IngestAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var referrals = args.Optional("referrals");
+        var weeks = args.Optional("weeks");
+        var asOf = args.OptionalDate("as-of") ?? Today();
+        if ((referrals is null) == (weeks is null)) throw new CliUsageException("give exactly one of --referrals FILE or --weeks FILE");
+        await using var host = await OpenAsync(args);
+        args.RejectUnknown();
+        var path = referrals ?? weeks!;
+        await using var file = OpenFile(path);
+        var ingestion = host.Get<RegisterIngestion>();
+        IngestionResult result;
+        try
+        {
+            result = referrals is not null
+                ? await ingestion.IngestReferralsFileAsync(file, Path.GetFileName(path), asOf)
+                : await ingestion.IngestWeeksFileAsync(file, Path.GetFileName(path), asOf);
+        }
+        catch (Impact60.Domain.Register.RegisterFileException e)
+        {
+            throw new CannotRunException($"the file was rejected whole: {e.Message}");
+        }
+        var queued = await new LocalPipeline(host).Nightly.VerifyChangedAsync(result.ChangedParticipants, asOf, CancellationToken.None);
+        await stdout.WriteLineAsync(result.ToString());
+        await stdout.WriteLineAsync($"{queued} participant(s) queued for verification.");
+        foreach (var r in result.Rejections) await stdout.WriteLineAsync($"  rejected {r.File}:{r.Line}: {r.Reason}");
+        return CliApp.Ok;
+    }
+
+    public static async Task<int> PullAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var asOf = args.OptionalDate("as-of") ?? Today();
+        await using var host = await OpenAsync(args);
+        args.RejectUnknown();
+        if (string.IsNullOrWhiteSpace(host.Configuration[CliHost.Key(AppSettingNames.RegisterBaseUrl)]))
+            throw new CannotRunException($"no register API is configured: set {AppSettingNames.RegisterBaseUrl}");
+        var result = await host.Get<RegisterPull>().PullAsync(asOf);
+        await stdout.WriteLineAsync(result.Referrals.ToString());
+        foreach (var page in result.WeekPages) await stdout.WriteLineAsync(page.ToString());
+        await stdout.WriteLineAsync($"cursor {result.Cursor:O}; {result.ChangedParticipants.Count} participant(s) changed");
+        return CliApp.Ok;
+    }
+
+    public static async Task<int> NightlyAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var asOf = args.RequiredDate("as-of");
+        var drain = !args.Flag("no-drain");
+        await using var host = await OpenAsync(args);
+        args.RejectUnknown();
+        var pipeline = new LocalPipeline(host);
+        var night = await pipeline.Nightly.RunAsync(asOf, CancellationToken.None);
+        await stdout.WriteLineAsync($"night {asOf:yyyy-MM-dd}: {night.Changed} changed, {night.DueForReview} due for review, {night.NeverVerified} never verified; {night.Enqueued} queued");
+        if (drain) await stdout.WriteLineAsync($"{await pipeline.DrainVerifyAsync(CancellationToken.None)} verified");
+        return CliApp.Ok;
+    }
+
+    public static async Task<int> SettleAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var month = args.Required("month");
+        if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+            throw new CliUsageException($"--month must be YYYY-MM, not '{month}'");
+        var asOf = args.RequiredDate("as-of");
+        if (asOf <= first.AddMonths(1).AddDays(-1))
+            throw new CliUsageException($"--as-of {asOf:yyyy-MM-dd} must be after the month {month} has ended");
+        var drain = !args.Flag("no-drain");
+        await using var host = await OpenAsync(args);
+        args.RejectUnknown();
+        var pipeline = new LocalPipeline(host);
+        var outcome = await pipeline.Settlement.SettleAsync(month, asOf, CancellationToken.None);
+        await WriteSettlementAsync(outcome, stdout);
+        if (drain) await stdout.WriteLineAsync($"{await pipeline.DrainNoticesAsync(CancellationToken.None)} notice(s) handled");
+        return CliApp.Ok;
+    }
+
+    internal static async Task WriteSettlementAsync(SettlementOutcome outcome, TextWriter stdout)
+    {
+        var r = outcome.Record;
+        await stdout.WriteLineAsync(
+            $"settlement {r.Period} as of {r.AsOf:yyyy-MM-dd}{(outcome.AlreadyIssued ? " (already issued: existing documents)" : "")}: " +
+            (r.InvoiceNumber is null ? "no invoice" : $"invoice {r.InvoiceNumber} {MoneyText.Format(r.InvoiceTotal)} DKK ex VAT") + ", " +
+            (r.CreditNoteNumber is null ? "no credit note" : $"credit note {r.CreditNoteNumber} {MoneyText.Format(r.CreditTotal)} DKK ex VAT"));
+    }
+
+    public static async Task<int> InvoicesAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        await using var host = await OpenAsync(args);
+        args.RejectUnknown();
+        var documents = await host.Get<SettlementLedger>().ListDocumentsAsync(CancellationToken.None);
+        await stdout.WriteLineAsync($"{"number",-14} {"kind",-10} {"period",-8} {"issued",-10} {"lines",5} {"total ex VAT",14}  corrects");
+        foreach (var d in documents)
+            await stdout.WriteLineAsync($"{d.Number,-14} {d.Kind,-10} {d.Period,-8} {d.IssueDate:yyyy-MM-dd} {d.LineCount,5} {MoneyText.Format(d.Total),14}  {d.Corrects}");
+        await stdout.WriteLineAsync($"{documents.Count} document(s)");
+        return CliApp.Ok;
+    }
+
+    public static async Task<int> ReplayAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var queue = args.Required("queue");
+        if (queue is not (StorageNames.Queues.Verify or StorageNames.Queues.Notices or StorageNames.Queues.Ingest))
+            throw new CliUsageException($"--queue must be verify, notices or ingest, not '{queue}'");
+        await using var host = await OpenAsync(args);
+        args.RejectUnknown();
+        var moved = await new LocalPipeline(host).ReplayPoisonAsync(queue, CancellationToken.None);
+        await stdout.WriteLineAsync($"{moved} message(s) moved from {queue}-poison back to {queue}");
+        return CliApp.Ok;
+    }
+
+    private static FileStream OpenFile(string path)
+    {
+        try { return File.OpenRead(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CannotRunException($"cannot read '{path}': {e.Message}");
+        }
+    }
+}
