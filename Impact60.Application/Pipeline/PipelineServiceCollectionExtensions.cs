@@ -72,7 +72,7 @@ public static class PipelineServiceCollectionExtensions
         }
         catch (ContractException e)
         {
-            throw new InvalidOperationException($"The contract file '{path}' is invalid: {e.Message}", e);
+            throw new InvalidOperationException($"The contract file '{path}' ({AppSettingNames.ContractPath}) is invalid: {e.Message}", e);
         }
     }
 }
