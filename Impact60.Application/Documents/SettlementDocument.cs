@@ -80,7 +80,7 @@ public sealed record SettlementDocument
     }
 
     /// <summary>The project's one money rounding: 2 decimals, midpoint away from zero.</summary>
-    public static decimal RoundMoney(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);
+    public static decimal RoundMoney(decimal amount) => Impact60.Domain.Settlement.Money.Round(amount);
 
     private void Validate()
     {

@@ -9,17 +9,7 @@ namespace Impact60.Application.Notices;
 /// </summary>
 public static class AmountFormat
 {
-    public static string Danish(decimal amount)
-    {
-        var (sign, digits) = Grouped(amount);
-        // Invariant "N2" gives 91,150.00; Danish swaps the two separators.
-        var danish = string.Create(digits.Length, digits, static (span, s) =>
-        {
-            for (var i = 0; i < s.Length; i++)
-                span[i] = s[i] switch { ',' => '.', '.' => ',', var c => c };
-        });
-        return $"{sign}{danish} kr.";
-    }
+    public static string Danish(decimal amount) => Documents.DanishAmount.Format(amount);
 
     public static string English(decimal amount)
     {
@@ -29,7 +19,7 @@ public static class AmountFormat
 
     private static (string Sign, string Digits) Grouped(decimal amount)
     {
-        var rounded = Math.Round(amount, 2, MidpointRounding.AwayFromZero);
+        var rounded = Impact60.Domain.Settlement.Money.Round(amount);
         return (rounded < 0m ? "-" : "", Math.Abs(rounded).ToString("N2", CultureInfo.InvariantCulture));
     }
 }
