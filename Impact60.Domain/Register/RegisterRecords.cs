@@ -12,6 +12,9 @@ public sealed record Referral(
     string FokusRef,
     string Business);
 
+/// <summary>A referral with the physical line it was read from (header = 1) and that line with every CPR masked.</summary>
+public sealed record ReferralRow(Referral Referral, int Line, string MaskedRawLine);
+
 /// <summary>One reported person-week: <c>(person, ISO week, code)</c>.</summary>
 public readonly record struct RegisterWeek(Pseudonym Person, IsoWeek Week, BenefitCode Code);
 
