@@ -114,7 +114,7 @@ public class PropertiesTests
     {
         public override string ToString() =>
             $"caps={Contract.Caps} asOf={AsOf} seed={Seed}\n" + string.Join("\n", Participants.Select(p =>
-                $"  {p.Referral.ReferralId} courseEnd={p.Referral.CourseEnd} from {p.Weeks.FirstOrDefault().Week}: {p.Weeks.Length} rows"));
+                $"  {p.Referral.ReferralId} courseEnd={p.Referral.CourseEnd} from {(p.Weeks.Length > 0 ? p.Weeks[0].Week.ToString() : "-")}: {p.Weeks.Length} rows"));
     }
 
     // Histories start within a few weeks of each other and course ends are close, so paid weeks of different participants
