@@ -127,6 +127,8 @@ public sealed class EntitlementCalculator
             if (!string.Equals(weeks[i].Person.Value, person, StringComparison.Ordinal))
                 throw new ArgumentException($"Referral {referral.ReferralId}: register week {weeks[i].Week} belongs to another person.", nameof(weeks));
         }
+        if (lo <= 0) // default(IsoWeek) has ordinal 0, every real week far more: checked once here, not per week
+            throw new ArgumentException($"Referral {referral.ReferralId}: a register week is default(IsoWeek), which is not a week.", nameof(weeks));
         if (lo > hi)
             return Result(referral, asOf, null, [], 0m, 0, 0, null, [], []);
 

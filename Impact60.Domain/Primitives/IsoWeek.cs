@@ -3,10 +3,18 @@ using System.Globalization;
 namespace Impact60.Domain.Primitives;
 
 /// <summary>
-/// An ISO 8601 week (Monday to Sunday), written <c>YYYY-Www</c>. Stored as the day number of its Monday,
-/// so comparing, adding and counting weeks is integer arithmetic (the entitlement engine leans on that).
-/// The default value is the week of 0001-01-01 and is never produced by parsing.
+/// An ISO 8601 week (Monday to Sunday), written <c>YYYY-Www</c>, of ISO years 1900-2999. Stored as the day number of
+/// its Monday, so comparing, adding and counting weeks is integer arithmetic (the entitlement engine leans on that).
 /// </summary>
+/// <remarks>
+/// <c>default(IsoWeek)</c> (an unset field, a failed <c>TryParse</c>'s out value) is not a week: reading its
+/// <see cref="Monday"/>, <see cref="Sunday"/>, <see cref="Year"/>, <see cref="Week"/> or <see cref="ToString"/> throws
+/// <see cref="InvalidOperationException"/>, so it cannot end up on an invoice as "0001-W01". <see cref="Ordinal"/>,
+/// comparison and equality stay unchecked (they are the engine's hot path); its ordinal is 0, far below any real week
+/// (1900-W01 is about 99,000), and <c>EntitlementCalculator.Compute</c> refuses a register week with ordinal 0.
+/// <see cref="FromOrdinal"/> and <see cref="AddWeeks"/> do not range-check either: they are for ordinals and
+/// distances taken from real weeks.
+/// </remarks>
 public readonly struct IsoWeek : IEquatable<IsoWeek>, IComparable<IsoWeek>
 {
     private readonly int _mondayDayNumber;
@@ -30,10 +38,18 @@ public readonly struct IsoWeek : IEquatable<IsoWeek>, IComparable<IsoWeek>
 
     public static IsoWeek FromOrdinal(int ordinal) => new(ordinal * 7);
 
-    public DateOnly Monday => DateOnly.FromDayNumber(_mondayDayNumber);
-    public DateOnly Sunday => DateOnly.FromDayNumber(_mondayDayNumber + 6);
+    public DateOnly Monday => DateOnly.FromDayNumber(MondayDayNumber);
+    public DateOnly Sunday => DateOnly.FromDayNumber(MondayDayNumber + 6);
     public int Year => ISOWeek.GetYear(Monday.ToDateTime(TimeOnly.MinValue));
     public int Week => ISOWeek.GetWeekOfYear(Monday.ToDateTime(TimeOnly.MinValue));
+
+    /// <summary>True for <c>default(IsoWeek)</c>, which is not a week.</summary>
+    public bool IsDefault => _mondayDayNumber == 0;
+
+    private int MondayDayNumber => _mondayDayNumber != 0 ? _mondayDayNumber : throw NotAWeek();
+
+    private static InvalidOperationException NotAWeek() =>
+        new("default(IsoWeek) is not a week: a week was used that was never set (parse or create one).");
 
     public IsoWeek AddWeeks(int weeks) => new(_mondayDayNumber + 7 * weeks);
     public IsoWeek Next => AddWeeks(1);

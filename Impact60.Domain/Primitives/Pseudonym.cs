@@ -7,11 +7,25 @@ namespace Impact60.Domain.Primitives;
 /// The only identity of a citizen that leaves the register readers: 64 lower-case hex digits,
 /// the HMAC-SHA256 of the normalised CPR under the programme's secret key.
 /// </summary>
+/// <remarks>
+/// <c>default(Pseudonym)</c> (an unset field, a failed <c>TryParse</c>'s out value) is nobody: reading its
+/// <see cref="Value"/>, <see cref="Short"/> or <see cref="ToString"/> throws <see cref="InvalidOperationException"/>,
+/// so it is never stored as a key or compared as a person. Equality does not throw (<c>p == default</c> tests for it).
+/// </remarks>
 public readonly record struct Pseudonym
 {
-    public string Value { get; }
+    private readonly string? _value;
 
-    private Pseudonym(string value) => Value = value;
+    public string Value => _value ?? NotAPseudonym();
+
+    private Pseudonym(string value) => _value = value;
+
+    /// <summary>True for <c>default(Pseudonym)</c>, which is nobody.</summary>
+    public bool IsDefault => _value is null;
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static string NotAPseudonym() =>
+        throw new InvalidOperationException("default(Pseudonym) is nobody: a pseudonym was used that was never set (parse or compute one).");
 
     public static bool TryParse(string? text, out Pseudonym pseudonym)
     {
@@ -29,9 +43,9 @@ public readonly record struct Pseudonym
     internal static Pseudonym FromHash(ReadOnlySpan<byte> hash) => new(Convert.ToHexStringLower(hash));
 
     /// <summary>A short form for logs and tables read by people (still not reversible).</summary>
-    public string Short => Value is null ? "" : Value[..12];
+    public string Short => Value[..12];
 
-    public override string ToString() => Value ?? "";
+    public override string ToString() => Value;
 }
 
 /// <summary>

@@ -36,10 +36,22 @@ public static class ReferralFile
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(pseudonymizer);
         ArgumentNullException.ThrowIfNull(rejections);
-        return ReadIterator(stream, fileName, pseudonymizer, rejections);
+        return ReadIterator(stream, fileName, pseudonymizer, rejections, keepLines: false).Select(r => r.Referral);
     }
 
-    private static IEnumerable<Referral> ReadIterator(Stream stream, string fileName, Pseudonymizer pseudonymizer, ICollection<Rejection> rejections)
+    /// <summary>
+    /// As <see cref="Read"/>, with the line each referral was read from and that line with every CPR masked, so that a
+    /// rule applied after the reader (the programme's referral cap) can reject a referral with its line like any bad row.
+    /// </summary>
+    public static IEnumerable<ReferralRow> ReadRows(Stream stream, string fileName, Pseudonymizer pseudonymizer, ICollection<Rejection> rejections)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(pseudonymizer);
+        ArgumentNullException.ThrowIfNull(rejections);
+        return ReadIterator(stream, fileName, pseudonymizer, rejections, keepLines: true);
+    }
+
+    private static IEnumerable<ReferralRow> ReadIterator(Stream stream, string fileName, Pseudonymizer pseudonymizer, ICollection<Rejection> rejections, bool keepLines)
     {
         using var file = ExtractFile.Open(stream, fileName);
         var ix = new int[AllColumns.Length];
@@ -77,7 +89,8 @@ public static class ReferralFile
             }
             lineOfId.Add(row.Referral.ReferralId, file.LineNumber);
             lineOfPerson.Add(row.PersonIndex, (file.LineNumber, row.Referral.ReferralId));
-            yield return row.Referral;
+            // The raw line is masked here, inside the reader: it never leaves it with the CPR in it.
+            yield return new ReferralRow(row.Referral, file.LineNumber, keepLines ? file.MaskLine(line, cprIndex) : "");
         }
     }
 

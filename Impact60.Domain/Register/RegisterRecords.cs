@@ -12,16 +12,38 @@ public sealed record Referral(
     string FokusRef,
     string Business);
 
+/// <summary>A referral with the physical line it was read from (header = 1) and that line with every CPR masked.</summary>
+public sealed record ReferralRow(Referral Referral, int Line, string MaskedRawLine);
+
 /// <summary>One reported person-week: <c>(person, ISO week, code)</c>.</summary>
 public readonly record struct RegisterWeek(Pseudonym Person, IsoWeek Week, BenefitCode Code);
 
-/// <summary>A row a reader could not take: where, why, and the raw line with every CPR masked.</summary>
-public sealed record Rejection(string File, int Line, string Reason, string MaskedRawLine);
-
-/// <summary>A file that cannot be read at all (wrong encoding, no header, missing required column): rejected whole.</summary>
-public sealed class RegisterFileException(string file, string reason)
-    : Exception($"{file}: {reason}")
+/// <summary>
+/// A row a reader could not take: where, why, and the raw line with every CPR masked. <see cref="Reason"/> and
+/// <see cref="MaskedRawLine"/> are masked here, whoever builds the rejection (a reader, a cap applied after it, a
+/// <c>with</c> copy): a reason quotes what it found, and what it found may be a CPR in the wrong column.
+/// </summary>
+/// <remarks>
+/// Masking replaces CPR-shaped runs (<see cref="Cpr.MaskAll"/>); a reader must still mask the cpr field itself, which
+/// may hold a malformed CPR that no pattern recognises (<c>ExtractFile.MaskLine</c> does).
+/// </remarks>
+public sealed record Rejection(string File, int Line, string Reason, string MaskedRawLine)
 {
+    public string Reason { get; init => field = Cpr.MaskAll(value); } = Cpr.MaskAll(Reason);
+
+    public string MaskedRawLine { get; init => field = Cpr.MaskAll(value); } = Cpr.MaskAll(MaskedRawLine);
+}
+
+/// <summary>
+/// A file that cannot be read at all (wrong encoding, no header, missing required column): rejected whole.
+/// <see cref="Reason"/> and the message are CPR-masked here: a headerless file's first row is read as the header,
+/// so a reason naming a header column may be quoting a CPR.
+/// </summary>
+public sealed class RegisterFileException(string file, string reason)
+    : Exception($"{Cpr.MaskAll(file)}: {Cpr.MaskAll(reason)}")
+{
+    /// <summary>The file name as given (for locating the file; <see cref="Exception.Message"/> has it masked).</summary>
     public string File { get; } = file;
-    public string Reason { get; } = reason;
+
+    public string Reason { get; } = Cpr.MaskAll(reason);
 }

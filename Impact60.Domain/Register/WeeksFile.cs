@@ -63,12 +63,12 @@ public static class WeeksFile
             || !int.TryParse(s[2..4], NumberStyles.None, CultureInfo.InvariantCulture, out var yy)
             || !int.TryParse(s[4..6], NumberStyles.None, CultureInfo.InvariantCulture, out var ww))
         {
-            error = $"column '{column}' is not a week column; expected y_YYWW, e.g. y_1914";
+            error = Cpr.MaskAll($"column '{column}' is not a week column; expected y_YYWW, e.g. y_1914");
             return false;
         }
         if (!IsoWeek.TryCreate(2000 + yy, ww, out week, out var weekError))
         {
-            error = $"column '{column}' is not a week: {weekError}";
+            error = Cpr.MaskAll($"column '{column}' is not a week: {weekError}");
             return false;
         }
         error = null;

@@ -171,12 +171,21 @@ public class EntitlementRulesTests
     [Fact]
     public void Rule5_A_week_that_is_not_final_ends_a_spell()
     {
-        // Given 16 self-supporting weeks from the window start, and a run date on which only the first 13 + 2 are final
-        var weeks = Weeks(WindowStart, Repeat('F', 16));
-        var e = Compute(NoSuspension, Referral(), weeks, FinalFrom(WindowStart.AddWeeks(14)));
-        // period 1 is verified and paid in full: its spell of 15 final weeks is sustained
-        Assert.Equal(13 * 796m, e.Amount);
+        // Given self-supporting weeks from 2019-W12 on: 3 at the end of period 1 (W12..W14) and 13 more from W15
+        var weeks = Weeks(WindowStart, Repeat('N', 10) + Repeat('F', 3 + 13));
+
+        // When the run date makes W14 final but not W15
+        var e = Compute(NoSuspension, Referral(), weeks, FinalFrom(P1Last));
+        // then the spell is the 3 final weeks only (W15 is reported but not final: it ends the spell), which is short of
+        // minSustainedWeeks 4: period 1 is verified and earns nothing
+        Assert.Equal((PeriodStatus.Verified, 0m), (e.Periods[0].Status, e.Periods[0].Amount));
+        Assert.Empty(e.Periods[0].PaidWeeks);
         Assert.Equal(PeriodStatus.Open, e.Periods[1].Status);
+
+        // When W15 becomes final a week later, the spell is 4 long and period 1 earns its 3 weeks
+        var later = Compute(NoSuspension, Referral(), weeks, FinalFrom(P1Last.Next));
+        Assert.Equal([new IsoWeek(2019, 12), new IsoWeek(2019, 13), new IsoWeek(2019, 14)], later.Periods[0].PaidWeeks.Select(w => w.Week));
+        Assert.Equal(3 * 796m, later.Amount);
     }
 
     // ---- Rule 6: period status ----
@@ -325,6 +334,24 @@ public class EntitlementRulesTests
         var enough = calculator.Compute(Referral(referredOn: referred), Weeks(new IsoWeek(2019, 1), Repeat('F', 22) + "N"), asOf);
         Assert.True(enough.AchievedSelfSufficiency);
         Assert.Equal(new IsoWeek(2019, 22), enough.AchievedInWeek);
+    }
+
+    [Fact]
+    public void Rule9_Weeks_that_are_not_final_do_not_count_towards_the_target()
+    {
+        // Given a citizen referred in 2018 and self-supporting for 20 weeks from 2019-W02 (all reported)
+        var weeks = Weeks(WindowStart, Repeat('F', 20));
+        var calculator = new EntitlementCalculator(NoSuspension);
+
+        // When only the first 12 are final, the spell is 12 weeks: the target of 13 is not reached
+        var early = calculator.Compute(Referral(), weeks, FinalFrom(WindowStart.AddWeeks(11)));
+        Assert.False(early.AchievedSelfSufficiency);
+        Assert.Null(early.AchievedInWeek);
+
+        // When the 13th week becomes final, the target is reached in that week
+        var onTime = calculator.Compute(Referral(), weeks, FinalFrom(WindowStart.AddWeeks(12)));
+        Assert.True(onTime.AchievedSelfSufficiency);
+        Assert.Equal(WindowStart.AddWeeks(12), onTime.AchievedInWeek);
     }
 
     [Fact]

@@ -107,4 +107,101 @@ public class PropertiesTests
             Assert.True(!earlier.AchievedSelfSufficiency || later.AchievedSelfSufficiency);
         }, iter: Iterations, threads: 1);
     }
+
+    // ---- The programme: several participants and the programme cap (rule 8: in order of week, then referral id) ----
+
+    private sealed record ProgrammeCase(Contract Contract, (Referral Referral, RegisterWeek[] Weeks)[] Participants, DateOnly AsOf, int Seed)
+    {
+        public override string ToString() =>
+            $"caps={Contract.Caps} asOf={AsOf} seed={Seed}\n" + string.Join("\n", Participants.Select(p =>
+                $"  {p.Referral.ReferralId} courseEnd={p.Referral.CourseEnd} from {(p.Weeks.Length > 0 ? p.Weeks[0].Week.ToString() : "-")}: {p.Weeks.Length} rows"));
+    }
+
+    // Histories start within a few weeks of each other and course ends are close, so paid weeks of different participants
+    // fall in the same ISO weeks: the week in which the programme cap is crossed is then shared, and only the referral id
+    // decides who is reduced.
+    private static readonly Gen<ProgrammeCase> ProgrammeCases =
+        Gen.Select(
+                Gen.Select(Gen.Char["FFFFFSPPN."].Array[0, 120].Select(cs => new string(cs)), Gen.Int[0, 3], Gen.Int[-2, 10]).Array[1, 7],
+                Gen.Int[0, 40_000], Gen.OneOf(Sample, Capped), Gen.Int[150, 1100], Gen.Int)
+            .Select((people, programmeCap, contract, asOfDays, seed) =>
+            {
+                var participants = people.Select((person, i) =>
+                {
+                    var (pattern, start, courseEnd) = person;
+                    var pseudonym = Pseudonym.Parse((i + 1).ToString("x64", System.Globalization.CultureInfo.InvariantCulture));
+                    var historyStart = Base.AddWeeks(start);
+                    // Referral ids are not in list order, so that list order and id order disagree.
+                    var id = $"R{(i * 5 + 3) % 7:D2}-{i}";
+                    var referral = new Referral(id, pseudonym, historyStart.Monday.AddDays(-14), historyStart.Monday.AddDays(-7),
+                        historyStart.Monday.AddDays(7 * courseEnd + 4), "FOKUS-" + id, "KaffeFair");
+                    return (referral, EntitlementTestData.Weeks(historyStart, pattern, pseudonym));
+                }).ToArray();
+                return new ProgrammeCase(contract with { Caps = contract.Caps with { Programme = programmeCap } }, participants,
+                    Base.Monday.AddDays(asOfDays), seed);
+            });
+
+    private static string DescribeProgramme(ProgrammeEntitlements p) =>
+        $"referred={p.Referred} inCourse={p.InCourse} achieved={p.Achieved} total={p.EntitledAmount} programmeCap={p.ProgrammeCapReduction}\n"
+        + string.Concat(p.Participants.OrderBy(e => e.ReferralId, StringComparer.Ordinal).Select(EntitlementTestData.Describe));
+
+    [Fact]
+    public void Programme_entitlements_do_not_depend_on_the_order_of_participants_or_rows_even_under_a_programme_cap()
+    {
+        var capBitPartWay = 0;
+        ProgrammeCases.Sample(c =>
+        {
+            var calculator = new EntitlementCalculator(c.Contract);
+            var given = calculator.ComputeProgramme(c.Participants, c.AsOf);
+
+            // When the participants come in another order, and each participant's rows too
+            var random = new Random(c.Seed);
+            var shuffled = c.Participants.Select(p =>
+            {
+                var weeks = (RegisterWeek[])p.Weeks.Clone();
+                random.Shuffle(weeks);
+                return (p.Referral, weeks);
+            }).ToArray();
+            random.Shuffle(shuffled);
+            var reordered = calculator.ComputeProgramme(shuffled, c.AsOf);
+
+            // then every participant's entitlement, and so who is capped, is the same
+            Assert.Equal(DescribeProgramme(given), DescribeProgramme(reordered));
+            if (given.ProgrammeCapReduction > 0m && given.EntitledAmount > 0m) capBitPartWay++;
+        }, iter: Iterations, threads: 1, print: c => c.ToString());
+
+        // The generator must make the cap bite part way through the paid weeks often, or the property says little.
+        Assert.True(capBitPartWay >= Iterations / 5, $"the programme cap bit part way in only {capBitPartWay} of {Iterations} cases");
+    }
+
+    [Fact]
+    public void The_programme_cap_takes_paid_weeks_in_order_of_week_then_referral_id()
+    {
+        ProgrammeCases.Sample(c =>
+        {
+            var capped = new EntitlementCalculator(c.Contract).ComputeProgramme(c.Participants, c.AsOf);
+            var uncapped = new EntitlementCalculator(c.Contract with { Caps = c.Contract.Caps with { Programme = null } })
+                .ComputeProgramme(c.Participants, c.AsOf);
+            var cap = c.Contract.Caps.Programme!.Value;
+
+            // Every paid week after the per-participant cap, in the order of rule 8, with what the programme cap took from it.
+            static IEnumerable<(IsoWeek Week, string Id, decimal Amount)> PaidWeeks(ProgrammeEntitlements p) =>
+                p.Participants.SelectMany(e => e.Periods.SelectMany(x => x.PaidWeeks).Select(w => (w.Week, e.ReferralId, w.Amount)))
+                    .OrderBy(w => w.Week).ThenBy(w => w.ReferralId, StringComparer.Ordinal);
+            var before = PaidWeeks(uncapped).ToList();
+            var after = PaidWeeks(capped).ToList();
+            Assert.Equal(before.Select(w => (w.Week, w.Id)), after.Select(w => (w.Week, w.Id)));
+
+            // then the weeks are paid in full in that order until the cap, the week that crosses it in part, and none after
+            var soFar = 0m;
+            for (var i = 0; i < before.Count; i++)
+            {
+                var expected = Math.Clamp(cap - soFar, 0m, before[i].Amount);
+                soFar += before[i].Amount;
+                Assert.True(expected == after[i].Amount, $"{before[i].Week} {before[i].Id}: expected {expected}, paid {after[i].Amount}");
+            }
+            Assert.Equal(Math.Min(cap, uncapped.EntitledAmount), capped.EntitledAmount);
+            Assert.Equal(uncapped.EntitledAmount - capped.EntitledAmount, capped.ProgrammeCapReduction);
+        }, iter: Iterations, threads: 1, print: c => c.ToString());
+    }
 }

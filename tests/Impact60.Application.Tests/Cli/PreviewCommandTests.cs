@@ -65,6 +65,10 @@ public sealed class PreviewCommandTests
         Assert.Equal(2, rejected.Count);
         Assert.All(rejected, r => Assert.Equal("weeks-2022-02-revision.csv", r.GetProperty("file").GetString()));
         Assert.Contains(rejected, r => r.GetProperty("reason").GetString()!.Contains("13O", StringComparison.Ordinal));
+
+        // The shipped contract has a tariff for every week: no entitlement problems, for the programme or anyone.
+        Assert.Equal(0, root.GetProperty("problems").GetArrayLength());
+        Assert.All(participants, p => Assert.Equal(0, p.GetProperty("problems").GetArrayLength()));
     }
 
     [Fact]
@@ -122,6 +126,159 @@ public sealed class PreviewCommandTests
             Assert.Contains("$.paymentWindowWeeks", stderr, StringComparison.Ordinal);
         }
         finally { dir.Delete(recursive: true); }
+    }
+
+    // ---- Own small files: two citizens, a contract changed per test ----
+
+    private const string ReferralsHeader = "referral_id;cpr;referred_on;course_start;course_end;fokus_ref;business";
+    // Fictitious CPRs (serial 99SS, samples/README.md). JC-T-0001's course ends Friday 2019-01-04: window from 2019-W02.
+    private const string Referral1 = "JC-T-0001;010190-9911;2018-09-24;2018-10-01;2019-01-04;F-001;KaffeFair";
+    private const string Referral2 = "JC-T-0002;020285-9922;2018-09-24;2018-10-01;2019-01-04;F-002;KaffeFair";
+
+    /// <summary>A folder with a contract (the sample's, edited), referrals and one long-form weeks file.</summary>
+    private sealed class Files : IDisposable
+    {
+        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("impact60-preview-");
+
+        public Files(Func<string, string> editContract, string[] referrals, string[] weeks)
+        {
+            var contract = File.ReadAllText(Path.Combine(Samples, "impact60.contract.json"));
+            File.WriteAllText(Contract, editContract(contract));
+            File.WriteAllLines(Referrals, referrals);
+            File.WriteAllLines(Weeks, weeks);
+        }
+
+        public string Contract => Path.Combine(_dir.FullName, "contract.json");
+        public string Referrals => Path.Combine(_dir.FullName, "referrals.csv");
+        public string Weeks => Path.Combine(_dir.FullName, "weeks.csv");
+        public string Dir => _dir.FullName;
+
+        public string[] Args(string asOf, params string[] extra) =>
+            ["preview", "--contract", Contract, "--referrals", Referrals, "--weeks", Weeks, "--as-of", asOf, .. extra];
+
+        public void Dispose() => _dir.Delete(recursive: true);
+    }
+
+    private static string Edit(string text, string from, string to)
+    {
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        return text.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    /// <summary>27 self-supporting (empty code) weeks from 2019-W02 for the given CPR: periods 1 and 2 sustained in full.</summary>
+    private static IEnumerable<string> SelfSupporting(string cpr) =>
+        Enumerable.Range(0, 27).Select(i => $"{cpr};{Impact60.Domain.Primitives.IsoWeek.Parse("2019-W02").AddWeeks(i)};");
+
+    private static readonly System.Text.RegularExpressions.Regex TenDigits = new(@"\d{6}-?\d{4}");
+
+    // 2019-W27 (the last week of period 2) is final from Sunday 2019-07-07 + 8 weeks.
+    private const string PeriodTwoFinal = "2019-09-01";
+
+    private static Files TariffFromFebruary2019() => new(
+        c => Edit(c, "\"validFrom\": \"2018-09-01\"", "\"validFrom\": \"2019-02-01\""),
+        [ReferralsHeader, Referral1, Referral2],
+        ["cpr;week;code", .. SelfSupporting("010190-9911")]);
+
+    [Fact]
+    public async Task Given_a_contract_whose_tariff_starts_after_some_payable_weeks_then_json_lists_the_problems_stderr_says_so_and_exit_is_1()
+    {
+        // Given the only tariff in force from 2019-02-01 (Monday 2019-02-04, W06) and JC-T-0001 sustained from 2019-W02
+        using var files = TariffFromFebruary2019();
+
+        var (exit, stdout, stderr) = await Run(files.Args(PeriodTwoFinal, "--json"));
+
+        // then it computed but needs attention: exit 1, one summary line on stderr, no CPR anywhere
+        Assert.Equal(1, exit);
+        Assert.Equal("impact60 preview: 4 payable week(s) of 1 participant(s) have no tariff in force; their periods are not paid until the contract has a tariff for them (see \"problems\")",
+            Assert.Single(stderr.TrimEnd().Split('\n')));
+        Assert.DoesNotMatch(TenDigits, stdout + stderr);
+
+        // and the JSON names each week 2019-W02..W05 with period and reason, for the programme and on the participant
+        var root = JsonDocument.Parse(stdout).RootElement;
+        var problems = root.GetProperty("problems").EnumerateArray().ToList();
+        Assert.Equal(["2019-W02", "2019-W03", "2019-W04", "2019-W05"], problems.Select(p => p.GetProperty("week").GetString()));
+        Assert.All(problems, p => Assert.Equal(("JC-T-0001", 1, "noTariffInForce"),
+            (p.GetProperty("referralId").GetString(), p.GetProperty("period").GetInt32(), p.GetProperty("kind").GetString())));
+        Assert.Equal("Referral JC-T-0001, period 1: week 2019-W02 is payable but no tariff is in force on 2019-01-07; the period is not paid until the contract has a tariff for it.",
+            problems[0].GetProperty("reason").GetString());
+
+        var byId = root.GetProperty("participants").EnumerateArray().ToDictionary(p => p.GetProperty("referralId").GetString()!);
+        var own = byId["JC-T-0001"].GetProperty("problems").EnumerateArray().ToList();
+        Assert.Equal(problems.Select(p => (p.GetProperty("week").GetString(), p.GetProperty("reason").GetString())),
+            own.Select(p => (p.GetProperty("week").GetString(), p.GetProperty("reason").GetString())));
+        Assert.Equal(0, byId["JC-T-0002"].GetProperty("problems").GetArrayLength());
+
+        // and period 1 is not paid (never a silent part payment), period 2 is
+        var periods = byId["JC-T-0001"].GetProperty("periods").EnumerateArray().ToList();
+        Assert.Equal((0m, 13 * 796m), (periods[0].GetProperty("amount").GetDecimal(), periods[1].GetProperty("amount").GetDecimal()));
+        Assert.Equal(13 * 796m, root.GetProperty("totals").GetProperty("entitled").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Given_a_contract_whose_tariff_starts_after_some_payable_weeks_then_the_table_shows_a_problems_section()
+    {
+        using var files = TariffFromFebruary2019();
+
+        var (exit, stdout, stderr) = await Run(files.Args(PeriodTwoFinal));
+
+        Assert.Equal(1, exit);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.Contains("4 entitlement problem(s); the periods named are not paid until they are fixed:\n"
+            + "  JC-T-0001 period 1 week 2019-W02: payable, but no tariff in force on 2019-01-07\n"
+            + "  JC-T-0001 period 1 week 2019-W03: payable, but no tariff in force on 2019-01-14\n"
+            + "  JC-T-0001 period 1 week 2019-W04: payable, but no tariff in force on 2019-01-21\n"
+            + "  JC-T-0001 period 1 week 2019-W05: payable, but no tariff in force on 2019-01-28\n", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("rejected row(s)", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_a_headerless_weeks_file_whose_first_row_repeats_a_cpr_then_exit_2_and_stderr_has_no_cpr()
+    {
+        using var files = new Files(c => c, [ReferralsHeader, Referral1], ["010190-9911;2019-W02;010190-9911", "010190-9911;2019-W03;010190-9911"]);
+
+        var (exit, stdout, stderr) = await Run(files.Args(PeriodTwoFinal));
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal("impact60 preview: unreadable register file weeks.csv: header column 'XXXXXX-XXXX' appears more than once",
+            Assert.Single(stderr.TrimEnd().Split('\n')));
+    }
+
+    [Fact]
+    public async Task Given_a_missing_file_whose_name_holds_a_cpr_then_stderr_names_it_masked()
+    {
+        using var files = new Files(c => c, [ReferralsHeader, Referral1], ["cpr;week;code"]);
+        var args = files.Args(PeriodTwoFinal);
+        args[Array.IndexOf(args, "--weeks") + 1] = Path.Combine(files.Dir, "0101909911.csv");
+
+        var (exit, _, stderr) = await Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.Contains("XXXXXX-XXXX.csv", stderr, StringComparison.Ordinal);
+        Assert.DoesNotMatch(TenDigits, stderr);
+    }
+
+    [Fact]
+    public async Task Given_more_referrals_than_the_referral_cap_then_the_one_over_is_rejected_with_its_line_and_masked_raw_line()
+    {
+        // Given a referral cap of 1 and two referrals (a blank line between them: line numbers are physical)
+        using var files = new Files(c => Edit(c, "\"referralCap\": 120", "\"referralCap\": 1"),
+            [ReferralsHeader, Referral1, "", Referral2], ["cpr;week;code", .. SelfSupporting("010190-9911")]);
+
+        var (exit, stdout, _) = await Run(files.Args(PeriodTwoFinal, "--json"));
+
+        // then the first is taken and the second rejected at line 4 with the reason, and the run is still exit 0
+        Assert.Equal(0, exit);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["JC-T-0001"], root.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("referralId").GetString()));
+        var rejected = Assert.Single(root.GetProperty("rejected").EnumerateArray().ToList());
+        Assert.Equal(("referrals.csv", 4, "referral JC-T-0002 is over the programme's referral cap of 1"),
+            (rejected.GetProperty("file").GetString(), rejected.GetProperty("line").GetInt32(), rejected.GetProperty("reason").GetString()));
+
+        // and the quarantine-style raw line is the row with its CPR masked
+        var preview = Impact60.Cli.Commands.PreviewCommand.Compute(files.Contract, files.Referrals, [files.Weeks], DateOnly.Parse(PeriodTwoFinal, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("JC-T-0002;XXXXXX-XXXX;2018-09-24;2018-10-01;2019-01-04;F-002;KaffeFair", Assert.Single(preview.Rejections).MaskedRawLine);
     }
 
     [Theory]

@@ -152,4 +152,17 @@ public class ReferralFileTests
         using var e = referrals.GetEnumerator();
         Assert.Throws<RegisterFileException>(() => e.MoveNext());
     }
+
+    [Fact]
+    public void Given_blank_and_bad_lines_when_read_as_rows_then_each_referral_comes_with_its_physical_line_and_its_line_masked()
+    {
+        var rejections = new List<Rejection>();
+        var rows = ReferralFile.ReadRows(File([Header, "", Good1, "JC-9;;2018-09-27;2018-10-01;;F-009;KaffeFair", Good2]), "referrals.csv",
+            ExtractFiles.Pseudonymizer, rejections).ToList();
+
+        Assert.Equal([("JC-2018-0001", 3), ("JC-2018-0002", 5)], rows.Select(r => (r.Referral.ReferralId, r.Line)));
+        Assert.Equal("JC-2018-0002;XXXXXX-XXXX;2018-09-28;2018-10-01;;F-002;Butik ByRetro", rows[1].MaskedRawLine);
+        Assert.Equal(Referrals(Header, "", Good1, Good2).Referrals, rows.Select(r => r.Referral));
+        Assert.Equal("cpr is empty", Single(rejections, 4).Reason);
+    }
 }
