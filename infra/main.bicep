@@ -1,5 +1,6 @@
-// Impact60 in Azure: a Flex Consumption Function App with its storage, Service Bus topic, Key Vault,
-// monitoring and alerts. Deployed into one resource group by `azd up` (azure.yaml) or
+// Impact60 in Azure: a Flex Consumption Function App with its storage (and the Event Grid wiring that turns a
+// file dropped into the register inbox into an "ingest" message), Service Bus topic, Key Vault, monitoring and
+// alerts. Deployed into one resource group by `azd up` (azure.yaml) or
 // `az deployment group create -g RG -f infra/main.bicep -p infra/main.parameters.json` (infra/README.md).
 //
 // Secure by default: no connection strings or keys anywhere (managed identity and Key Vault references),
@@ -66,14 +67,17 @@ param settlementSchedule string = '0 0 6 1 * *'
 param contractPath string = 'contracts/impact60.contract.json'
 
 // Bogføringsloven § 12: bookkeeping material is kept for 5 years from the end of the financial year it
-// concerns. A document written on 1 January must therefore survive the rest of that year plus 5 more years:
-// 6 * 365 + 1 leap day = 2191 days.
+// concerns (here the calendar year). A document written on 1 January must therefore survive the rest of that
+// year plus 5 more years: 6 calendar years, which can hold two leap days (a blob of 1 January 2027 must last
+// to the end of 2032, past 29 February 2028 and 2032): 6 * 365 + 2 = 2192 days.
 @description('Days raw register deliveries (evidence) and issued documents stay unchangeable (WORM).')
 @minValue(1)
 @maxValue(146000)
-param retentionDays int = 2191
+param retentionDays int = 2192
 
-@description('Principal id of the operator who sets the Key Vault secrets (azd passes the signed-in user); empty for none.')
+// Named explicitly rather than taken from azd's AZURE_PRINCIPAL_ID (whoever runs the deployment): in CI that is
+// the deploy workflow's identity, which must not be able to read or change the secrets.
+@description('Object id of the operator (a person or, better, an operators group) who sets the Key Vault secrets; azd reads it from IMPACT60_OPERATOR_PRINCIPAL_ID; empty for none.')
 param operatorPrincipalId string = ''
 
 @description('Type of operatorPrincipalId.')
@@ -83,6 +87,17 @@ param operatorPrincipalId string = ''
   'ServicePrincipal'
 ])
 param operatorPrincipalType string = 'User'
+
+@description('Object id of the jobcenter\'s uploader that drops register files into the register-inbox container; azd reads it from IMPACT60_INBOX_UPLOADER_PRINCIPAL_ID; empty for none.')
+param inboxUploaderPrincipalId string = ''
+
+@description('Type of inboxUploaderPrincipalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param inboxUploaderPrincipalType string = 'ServicePrincipal'
 
 var resourceToken = uniqueString(resourceGroup().id, environmentName)
 // Names are computed here (not read from module outputs) so every resource id is known when the deployment
@@ -98,6 +113,14 @@ var names = {
   functionApp: 'func-impact60-${resourceToken}'
   plan: 'plan-impact60-${resourceToken}'
   deploymentContainer: 'deployments'
+  // The register inbox and its queue (Impact60.Application/Configuration/StorageNames.cs), the processor's error
+  // report suffix (InboxProcessor.ErrorSuffix) and the dead-letter container of the inbox events.
+  inboxContainer: 'register-inbox'
+  ingestQueue: 'ingest'
+  errorReportSuffix: '.error.txt'
+  inboxDeadLetterContainer: 'inbox-events-deadletter'
+  inboxTopic: 'evgt-impact60-${resourceToken}'
+  inboxSubscription: 'register-inbox-to-ingest'
   alertPrefix: 'impact60-${resourceToken}'
 }
 var tags = {
@@ -132,7 +155,22 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     retentionDays: retentionDays
     workspaceId: monitoring.outputs.workspaceId
+    deadLetterContainerName: names.inboxDeadLetterContainer
   }
+}
+
+module inboxTopic 'modules/eventgrid-topic.bicep' = {
+  name: 'eventgrid-topic'
+  params: {
+    name: names.inboxTopic
+    location: location
+    tags: tags
+    storageAccountName: names.storageAccount
+  }
+  // The storage account is referred to by name: it must exist first.
+  dependsOn: [
+    storage
+  ]
 }
 
 module serviceBus 'modules/servicebus.bicep' = {
@@ -163,18 +201,24 @@ module roles 'modules/roles.bicep' = {
     appPrincipalId: identity.outputs.principalId
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
+    // Like the app's: known only once the topic exists.
+    #disable-next-line what-if-short-circuiting
+    inboxEventsPrincipalId: inboxTopic.outputs.principalId
+    inboxUploaderPrincipalId: inboxUploaderPrincipalId
+    inboxUploaderPrincipalType: inboxUploaderPrincipalType
     storageAccountName: names.storageAccount
+    inboxContainerName: names.inboxContainer
+    deadLetterContainerName: names.inboxDeadLetterContainer
     serviceBusNamespaceName: names.serviceBus
     topicName: names.settlementsTopic
     keyVaultName: names.keyVault
     applicationInsightsName: names.applicationInsights
   }
-  // The resources are referred to by name, so say explicitly that they must exist first.
+  // The resources are referred to by name, so say explicitly that they must exist first (storage and monitoring
+  // come before the inbox topic, whose identity this module needs anyway).
   dependsOn: [
-    storage
     serviceBus
     keyVault
-    monitoring
   ]
 }
 
@@ -212,6 +256,24 @@ module functionApp 'modules/functionapp.bicep' = {
   ]
 }
 
+// Every file dropped into the inbox becomes an "ingest" message. After the roles: the delivery identity must be
+// allowed to send before the subscription exists.
+module inboxSubscription 'modules/eventgrid-subscription.bicep' = {
+  name: 'eventgrid-subscription'
+  params: {
+    name: names.inboxSubscription
+    systemTopicName: names.inboxTopic
+    storageAccountName: names.storageAccount
+    inboxContainerName: names.inboxContainer
+    ingestQueueName: names.ingestQueue
+    errorReportSuffix: names.errorReportSuffix
+    deadLetterContainerName: names.inboxDeadLetterContainer
+  }
+  dependsOn: [
+    roles
+  ]
+}
+
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'
   params: {
@@ -221,6 +283,7 @@ module alerts 'modules/alerts.bicep' = {
     alertEmail: alertEmail
     workspaceId: monitoring.outputs.workspaceId
     applicationInsightsId: monitoring.outputs.applicationInsightsId
+    inboxTopicId: inboxTopic.outputs.id
   }
 }
 

@@ -1,9 +1,10 @@
 namespace Impact60.Application.Configuration;
 
 /// <summary>
-/// Every app setting the code reads, in one place. The infrastructure tests compare this list with the
-/// app settings that infra/main.bicep deploys, so the two cannot drift. In app settings a section
-/// separator is written <c>__</c> (e.g. <c>Register__BaseUrl</c>); in code it is read as <c>Register:BaseUrl</c>.
+/// The app setting names the code reads, as constants. The infrastructure tests do not trust this list: they run
+/// the app's composition against the settings infra/main.bicep deploys and record what it actually reads, and
+/// check both ways (and that every name here is read by something). In app settings a section separator is
+/// written <c>__</c> (e.g. <c>Register__BaseUrl</c>); in code it is read as <c>Register:BaseUrl</c>.
 /// </summary>
 public static class AppSettingNames
 {
@@ -38,9 +39,9 @@ public static class AppSettingNames
     public const string NoticesLanguage = "Notices__Language";
     [LocalOnly] public const string NoticesPickupFolder = "Notices__PickupFolder";
 
-    // Service Bus: identity-based in Azure, a connection string only locally.
+    // Service Bus: identity-based in Azure (the app's own client, DefaultAzureCredential for this client id; no
+    // Functions binding uses the connection, so no __credential), a connection string only locally.
     public const string ServiceBusNamespace = "ServiceBusConnection__fullyQualifiedNamespace";
-    public const string ServiceBusCredential = "ServiceBusConnection__credential";
     public const string ServiceBusClientId = "ServiceBusConnection__clientId";
     [LocalOnly] public const string ServiceBusConnectionString = "ServiceBusConnection";
 
@@ -52,7 +53,7 @@ public static class AppSettingNames
 /// <summary>
 /// Marks an <see cref="AppSettingNames"/> entry that is only set on a developer's machine (a connection string to
 /// Azurite, the e-mail pickup folder). Azure uses the identity-based settings instead, so infra/main.bicep must
-/// not set these; the infrastructure tests check both directions.
+/// not set these; the infrastructure tests check that it does not.
 /// </summary>
 [AttributeUsage(AttributeTargets.Field)]
 public sealed class LocalOnlyAttribute : Attribute;

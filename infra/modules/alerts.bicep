@@ -1,9 +1,10 @@
 // Alerts that page a person, all to one action group (e-mail):
 //  1. a message landed in a poison queue  (Storage queue write logs in Log Analytics);
 //  2. a function invocation failed        (Application Insights requests, success == false);
-//  3. no successful nightly run in 26 hours (Application Insights requests of NightlyRegisterPull).
-// Corresponds to the Azure Verified Modules avm/res/insights/action-group and
-// avm/res/insights/scheduled-query-rule.
+//  3. no successful nightly run in 26 hours (Application Insights requests of NightlyRegisterPull);
+//  4. a dropped register file could not be announced on the ingest queue (Event Grid dead-lettered its event).
+// Corresponds to the Azure Verified Modules avm/res/insights/action-group, avm/res/insights/scheduled-query-rule
+// and avm/res/insights/metric-alert.
 
 @description('Prefix for the alert rule names.')
 param namePrefix string
@@ -23,8 +24,13 @@ param workspaceId string
 @description('Resource id of Application Insights (holds the function requests).')
 param applicationInsightsId string
 
+// Must be the [Function] name of the timer on %NightlySchedule%: tests/Impact60.Infra.Tests reads it from the
+// Functions app's functions.metadata, so a rename of the function fails the build, not the alert.
 @description('Name of the nightly function whose successful run is expected every night.')
 param nightlyFunctionName string = 'NightlyRegisterPull'
+
+@description('Resource id of the storage account\'s Event Grid system topic (inbox events).')
+param inboxTopicId string
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: '${namePrefix}-operators'
@@ -48,6 +54,9 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 // (host.json samples everything but requests and exceptions), so a log line can be missed. Every message put
 // on a "-poison" queue, by the Functions host after maxDequeueCount failures or by the app, is a PutMessage
 // request in StorageQueueLogs; the queue name is the first segment of the request path.
+// Not also on queue depth: the storage account's QueueMessageCount metric is one number for all queues (no
+// per-queue dimension), so it cannot say "verify-poison is not empty"; a message left in a poison queue was
+// alerted when it arrived, and a backlog on a trigger queue shows as failed or missing function runs.
 resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
   name: '${namePrefix}-poison-queue'
   location: location
@@ -192,6 +201,45 @@ resource nightlyMissingAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-
         actionGroup.id
       ]
     }
+  }
+}
+
+// Event Grid retries delivery to the ingest queue for 24 hours, then writes the event to the dead-letter
+// container (infra/modules/eventgrid-subscription.bicep). The file is still in the inbox but nothing will ingest
+// it until someone announces it again, so one dead letter is worth a page.
+resource inboxDeadLetterAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${namePrefix}-inbox-dead-letter'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Event Grid could not put an inbox file\'s event on the ingest queue and dead-lettered it: the file was not ingested. See infra/README.md, "Register inbox".'
+    severity: 1
+    enabled: true
+    scopes: [
+      inboxTopicId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'DeadLetteredEvents'
+          metricNamespace: 'Microsoft.EventGrid/systemTopics'
+          metricName: 'DeadLetteredCount'
+          timeAggregation: 'Total'
+          operator: 'GreaterThan'
+          threshold: 0
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: [
+      {
+        actionGroupId: actionGroup.id
+      }
+    ]
   }
 }
 

@@ -2,8 +2,9 @@
 // Every app setting is identity-based or a Key Vault reference; no connection string or key is stored.
 // Corresponds to the Azure Verified Modules avm/res/web/serverfarm and avm/res/web/site.
 //
-// The app setting names must equal Impact60.Application/Configuration/AppSettingNames.cs (minus the
-// [LocalOnly] ones); tests/Impact60.Infra.Tests compares the compiled template with that class.
+// The app settings must be exactly what the code reads in Azure: tests/Impact60.Infra.Tests runs the app's
+// composition root against these settings and records every key it reads, and reads functions.metadata for the
+// host's %Setting% names and connections; a setting nothing reads, or a read setting missing here, fails it.
 
 @description('Name of the Function App.')
 param name string
@@ -115,6 +116,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
     }
@@ -190,9 +192,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Notices__From: noticesFrom
     Notices__Language: noticesLanguage
 
-    // Service Bus, identity-based (no ServiceBusConnection connection string).
+    // Service Bus, identity-based (no ServiceBusConnection connection string). Read by the app's own publisher
+    // (a ServiceBusClient with DefaultAzureCredential for this client id), not by a Functions binding, so there
+    // is no __credential setting: nothing would read it.
     ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
-    ServiceBusConnection__credential: 'managedidentity'
     ServiceBusConnection__clientId: identityClientId
 
     // DefaultAzureCredential (register API token) picks the user-assigned identity by this client id.

@@ -1,11 +1,12 @@
-// Least-privilege role assignments for the app's identity, each scoped to the one resource it is about
+// Least-privilege role assignments (the app's identity, the inbox's Event Grid topic, the operator and the
+// jobcenter's uploader), each scoped to the one resource it is about
 // (never the subscription or resource group), each named guid(scope, principalId, roleId) so redeploying is
 // idempotent. Corresponds to the Azure Verified Module avm/ptn/authorization/resource-role-assignment.
 
 @description('Principal (object) id of the app\'s user-assigned identity.')
 param appPrincipalId string
 
-@description('Principal id of the operator who sets the Key Vault secrets after deployment (azd fills in the signed-in user); empty for none.')
+@description('Object id of the operator (a person or an operators group) who sets the Key Vault secrets after deployment; named explicitly (azd: IMPACT60_OPERATOR_PRINCIPAL_ID), never taken from whoever deploys; empty for none.')
 param operatorPrincipalId string = ''
 
 @description('Type of the operator principal.')
@@ -16,7 +17,23 @@ param operatorPrincipalId string = ''
 ])
 param operatorPrincipalType string = 'User'
 
+@description('Principal (object) id of the system-assigned identity of the storage account\'s Event Grid system topic.')
+param inboxEventsPrincipalId string
+
+@description('Object id of the jobcenter\'s uploader that writes register files into the inbox (azd: IMPACT60_INBOX_UPLOADER_PRINCIPAL_ID); empty for none.')
+param inboxUploaderPrincipalId string = ''
+
+@description('Type of the uploader principal.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param inboxUploaderPrincipalType string = 'ServicePrincipal'
+
 param storageAccountName string
+param inboxContainerName string
+param deadLetterContainerName string
 param serviceBusNamespaceName string
 param topicName string
 param keyVaultName string
@@ -25,6 +42,8 @@ param applicationInsightsName string
 // Built-in role definition ids (the same in every tenant).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  storageQueueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
@@ -35,6 +54,18 @@ var roles = {
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+
+    resource inbox 'containers' existing = {
+      name: inboxContainerName
+    }
+
+    resource deadLetters 'containers' existing = {
+      name: deadLetterContainerName
+    }
+  }
 }
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
@@ -130,5 +161,46 @@ resource operatorSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
+  }
+}
+
+// Event Grid puts one message on the "ingest" queue per file dropped into the inbox, with the topic's own
+// identity (shared keys are off). Message Sender only adds messages: it cannot read, delete or peek at any queue.
+// On the account, the scope Event Grid documents for Storage queue destinations (entity-level scope is
+// documented only for Service Bus and Event Hubs); the identity belongs to the system topic and is used only by
+// Event Grid for this topic's subscriptions.
+resource inboxEventsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, inboxEventsPrincipalId, roles.storageQueueDataMessageSender)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataMessageSender)
+    principalId: inboxEventsPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// An event Event Grid could not deliver is written as a blob into the dead-letter container: write rights on
+// that one container only (Storage Blob Data Contributor is the built-in role Event Grid documents for it).
+resource inboxEventsDeadLetterWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage::blobService::deadLetters.id, inboxEventsPrincipalId, roles.storageBlobDataContributor)
+  scope: storage::blobService::deadLetters
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: inboxEventsPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The jobcenter's uploader writes register files into the inbox, and reads the "<file>.error.txt" report the
+// processor leaves beside a rejected file. Optional; on the inbox container only, so it cannot see evidence,
+// documents or any other container. Contributor is the narrowest built-in data role that can write (there is no
+// write-only one, and a custom role would need subscription-level rights to create).
+resource inboxUploader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(inboxUploaderPrincipalId)) {
+  name: guid(storage::blobService::inbox.id, inboxUploaderPrincipalId, roles.storageBlobDataContributor)
+  scope: storage::blobService::inbox
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: inboxUploaderPrincipalId
+    principalType: inboxUploaderPrincipalType
   }
 }

@@ -22,6 +22,9 @@ param retentionDays int
 @description('Log Analytics workspace that receives the queue write logs (used by the poison-queue alert).')
 param workspaceId string
 
+@description('Container for the inbox events Event Grid could not deliver (infra/modules/eventgrid-subscription.bicep).')
+param deadLetterContainerName string
+
 // Containers whose blobs may change or be removed (inbox drops, quarantine reports, the deployment package).
 var containerNames = [
   'register-inbox'
@@ -121,9 +124,19 @@ resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
 ]
 
 // Time-based retention (container-level WORM). Bogføringsloven § 12: bookkeeping material is kept for 5 years
-// from the end of the financial year it concerns, so a record written early in a year must survive that year
-// plus 5 more: 6 * 365 + 1 (leap day) = 2191 days by default. Azure creates a policy Unlocked; lock it once
-// after the first deployment (infra/README.md, "Lock the retention policies") so nobody can shorten or remove it.
+// from the end of the financial year it concerns, so a record written on 1 January must survive that year plus
+// 5 more: 6 calendar years, and six consecutive years can hold two leap days (2027-2032: 2028 and 2032), so
+// 6 * 365 + 2 = 2192 days by default. Azure creates a policy Unlocked; lock it once after the first deployment
+// (infra/README.md, "Lock the retention policies") so nobody can shorten or remove it.
+// Not the app's: Event Grid writes an inbox event here when it gives up delivering it to the ingest queue.
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deadLetterContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = [
   for (containerName, i) in wormContainerNames: {
     parent: wormContainers[i]

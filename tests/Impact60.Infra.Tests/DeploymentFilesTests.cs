@@ -33,7 +33,7 @@ public sealed class DeploymentFilesTests(CompiledMainTemplate main)
     [Fact]
     public void The_parameters_file_names_only_parameters_of_main_bicep_and_every_required_one()
     {
-        var file = JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra", "main.parameters.json")))!["parameters"]!.AsObject();
+        var file = ParametersFile();
         var declared = main.Arm.Parameters;
 
         var unknown = file.Select(p => p.Key).Where(name => !declared.ContainsKey(name)).ToList();
@@ -43,6 +43,42 @@ public sealed class DeploymentFilesTests(CompiledMainTemplate main)
         // azd convention: the environment name and location come from azd.
         Assert.Equal("${AZURE_ENV_NAME}", file["environmentName"]!["value"]!.GetValue<string>());
         Assert.Equal("${AZURE_LOCATION}", file["location"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_key_vault_operator_is_named_explicitly_and_every_description_says_where_azd_reads_it()
+    {
+        // Not ${AZURE_PRINCIPAL_ID} (whoever runs azd; in CI the deploy workflow's identity): secret write access is
+        // given to the operator named in IMPACT60_OPERATOR_PRINCIPAL_ID only. The descriptions must say so too.
+        var file = ParametersFile();
+        var operatorValue = file["operatorPrincipalId"]!["value"]!.GetValue<string>();
+
+        Assert.Equal("${IMPACT60_OPERATOR_PRINCIPAL_ID}", operatorValue);
+        var variable = operatorValue.Trim('$', '{', '}');
+        var descriptions = main.Arm.AllTemplates()
+            .Select(t => t.Parameters["operatorPrincipalId"]?["metadata"]?["description"]?.GetValue<string>())
+            .OfType<string>()
+            .ToList();
+        Assert.Equal(2, descriptions.Count); // main.bicep and modules/roles.bicep
+        Assert.All(descriptions, d =>
+        {
+            Assert.Contains(variable, d, StringComparison.Ordinal);
+            Assert.DoesNotContain("signed-in", d, StringComparison.OrdinalIgnoreCase);
+        });
+        // The workflow sets the same variable; it never maps the deploying identity to the operator.
+        var workflow = File.ReadAllText(Repository.PathOf(".github", "workflows", "deploy.yml"));
+        Assert.Contains($"azd env set {variable} ", workflow, StringComparison.Ordinal);
+        Assert.DoesNotContain("AZURE_PRINCIPAL_ID", workflow, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_inbox_uploader_is_optional_and_read_from_its_own_azd_variable()
+    {
+        var file = ParametersFile();
+
+        Assert.Equal("${IMPACT60_INBOX_UPLOADER_PRINCIPAL_ID}", file["inboxUploaderPrincipalId"]!["value"]!.GetValue<string>());
+        Assert.Equal("${IMPACT60_INBOX_UPLOADER_PRINCIPAL_TYPE=ServicePrincipal}", file["inboxUploaderPrincipalType"]!["value"]!.GetValue<string>());
+        Assert.Equal("", main.Arm.Parameters["inboxUploaderPrincipalId"]!["defaultValue"]!.GetValue<string>());
     }
 
     [Fact]
@@ -71,6 +107,9 @@ public sealed class DeploymentFilesTests(CompiledMainTemplate main)
         Assert.True(provision >= 0 && deploy > provision, "the workflow must run azd provision, then azd deploy");
         Assert.Contains(commands, c => c.Contains("--federated-credential-provider github", StringComparison.Ordinal));
     }
+
+    private static JsonObject ParametersFile() =>
+        JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra", "main.parameters.json")))!["parameters"]!.AsObject();
 
     private static YamlMappingNode LoadYaml(string relativePath)
     {

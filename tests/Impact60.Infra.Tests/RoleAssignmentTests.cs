@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Impact60.Application.Configuration;
 using Impact60.Infra.Tests.Support;
 
 namespace Impact60.Infra.Tests;
@@ -15,6 +17,8 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate main)
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     private const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
     private const string MonitoringMetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
+    private const string StorageQueueDataMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
+    private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
     [Fact]
     public void Every_role_assignment_is_scoped_to_a_resource_never_the_resource_group_or_subscription()
@@ -63,6 +67,40 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate main)
         Assert.Contains(KeyVaultSecretsOfficer, template.Variables["roles"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("[not(empty(parameters('operatorPrincipalId')))]", operatorAssignment["condition"]!.GetValue<string>());
         Assert.StartsWith("[resourceId('Microsoft.KeyVault/vaults'", operatorAssignment["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_inbox_topic_may_only_add_queue_messages_and_write_dead_letters_into_their_container()
+    {
+        var topicRoles = Assignments().Where(a => a.Principal == "inboxEventsPrincipalId")
+            .Select(a => (a.RoleId, a.ScopeType, a.Scope))
+            .ToList();
+
+        Assert.Equal(2, topicRoles.Count);
+        Assert.Contains((StorageQueueDataMessageSender, "Microsoft.Storage/storageAccounts", "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))"), topicRoles);
+        Assert.Contains((StorageBlobDataContributor, "Microsoft.Storage/storageAccounts/blobServices/containers",
+            "resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageAccountName'), 'default', parameters('deadLetterContainerName'))"), topicRoles);
+
+        // The principal is the system topic's own identity, passed from its module's output.
+        var roles = main.Arm.Modules.Single(m => m.ModuleName == "roles");
+        Assert.Equal("[reference(resourceId('Microsoft.Resources/deployments', 'eventgrid-topic'), '2025-04-01').outputs.principalId.value]",
+            roles.ModuleCall!["properties"]!["parameters"]!["inboxEventsPrincipalId"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_jobcenters_uploader_may_write_only_into_the_register_inbox_and_only_when_named()
+    {
+        var (template, uploader) = main.Arm.ResourcesOfType("Microsoft.Authorization/roleAssignments")
+            .Single(x => x.Resource["name"]!.GetValue<string>().Contains("inboxUploaderPrincipalId", StringComparison.Ordinal));
+
+        Assert.Equal("[not(empty(parameters('inboxUploaderPrincipalId')))]", uploader["condition"]!.GetValue<string>());
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageAccountName'), 'default', parameters('inboxContainerName'))]",
+            uploader["scope"]!.GetValue<string>());
+        Assert.Equal(StorageNames.Containers.RegisterInbox, template.ResolveString(JsonValue.Create("[parameters('inboxContainerName')]")));
+        Assert.Equal(StorageBlobDataContributor, template.Variables["roles"]!["storageBlobDataContributor"]!.GetValue<string>());
+        Assert.Contains("storageBlobDataContributor", uploader["properties"]!["roleDefinitionId"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Optional in main.bicep: empty means no assignment.
+        Assert.Equal("", main.Arm.Parameters["inboxUploaderPrincipalId"]!["defaultValue"]!.GetValue<string>());
     }
 
     private sealed record Assignment(string Scope, string NameScope, string ScopeType, string Principal, string RoleId);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Impact60.Application.Events;
 using Impact60.Infra.Tests.Support;
 
 namespace Impact60.Infra.Tests;
@@ -21,6 +22,15 @@ public sealed class SecureDefaultsTests(CompiledMainTemplate main)
     }
 
     [Fact]
+    public void No_container_allows_anonymous_access()
+    {
+        var containers = Arm.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+
+        Assert.NotEmpty(containers);
+        Assert.All(containers, c => Assert.Equal("None", c.Resource["properties"]?["publicAccess"]?.GetValue<string>()));
+    }
+
+    [Fact]
     public void Service_bus_refuses_SAS_keys_requires_TLS_1_2_and_detects_duplicate_settlements()
     {
         var (namespaceTemplate, serviceBus) = Arm.ResourcesOfType("Microsoft.ServiceBus/namespaces").Single();
@@ -30,7 +40,8 @@ public sealed class SecureDefaultsTests(CompiledMainTemplate main)
         Assert.Equal("Standard", serviceBus["sku"]!["name"]!.GetValue<string>());
 
         var (topicTemplate, topic) = Arm.ResourcesOfType("Microsoft.ServiceBus/namespaces/topics").Single();
-        Assert.Equal("settlements", topicTemplate.NamesOf(topic).Single());
+        // The topic the publisher sends to, not a copy of its name.
+        Assert.Equal(SettlementEventPublisher.Topic, topicTemplate.NamesOf(topic).Single());
         Assert.True(topic["properties"]!["requiresDuplicateDetection"]!.GetValue<bool>());
         Assert.Equal("P7D", topic["properties"]!["duplicateDetectionHistoryTimeWindow"]!.GetValue<string>());
 
@@ -67,6 +78,15 @@ public sealed class SecureDefaultsTests(CompiledMainTemplate main)
     }
 
     [Fact]
+    public void Log_analytics_accepts_only_Entra_authenticated_queries()
+    {
+        var workspace = SingleProperties("Microsoft.OperationalInsights/workspaces");
+
+        Assert.True(workspace["features"]!["disableLocalAuth"]!.GetValue<bool>());
+        Assert.True(workspace["features"]!["enableLogAccessUsingOnlyResourcePermissions"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void Function_app_runs_dotnet_isolated_10_on_Flex_Consumption_as_its_user_assigned_identity()
     {
         var (_, plan) = Arm.ResourcesOfType("Microsoft.Web/serverfarms").Single();
@@ -76,7 +96,6 @@ public sealed class SecureDefaultsTests(CompiledMainTemplate main)
         var (_, site) = Arm.ResourcesOfType("Microsoft.Web/sites").Single();
         Assert.Equal("UserAssigned", site["identity"]!["type"]!.GetValue<string>());
         var properties = site["properties"]!;
-        Assert.True(properties["httpsOnly"]!.GetValue<bool>());
         Assert.Equal("[parameters('identityId')]", properties["keyVaultReferenceIdentity"]!.GetValue<string>());
 
         var config = properties["functionAppConfig"]!;
@@ -86,6 +105,19 @@ public sealed class SecureDefaultsTests(CompiledMainTemplate main)
         Assert.Equal("blobContainer", deploymentStorage["type"]!.GetValue<string>());
         Assert.Equal("UserAssignedIdentity", deploymentStorage["authentication"]!["type"]!.GetValue<string>());
         Assert.Equal("[parameters('identityId')]", deploymentStorage["authentication"]!["userAssignedIdentityResourceId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Function_app_is_HTTPS_only_with_TLS_1_2_and_no_plain_FTP()
+    {
+        var (_, site) = Arm.ResourcesOfType("Microsoft.Web/sites").Single();
+        var properties = site["properties"]!;
+        var siteConfig = properties["siteConfig"]!;
+
+        Assert.True(properties["httpsOnly"]!.GetValue<bool>());
+        Assert.Equal("1.2", siteConfig["minTlsVersion"]!.GetValue<string>());
+        Assert.Equal("1.2", siteConfig["scmMinTlsVersion"]!.GetValue<string>());
+        Assert.Contains(siteConfig["ftpsState"]!.GetValue<string>(), new[] { "Disabled", "FtpsOnly" });
     }
 
     [Fact]
@@ -135,7 +167,9 @@ public sealed class SecureDefaultsTests(CompiledMainTemplate main)
         var settings = TemplateChecks.AppSettings(Arm);
 
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
-        Assert.Equal("managedidentity", settings["ServiceBusConnection__credential"]!.GetValue<string>());
+        Assert.False(settings.ContainsKey("AzureWebJobsStorage"));
+        Assert.False(settings.ContainsKey("ServiceBusConnection"));
+        Assert.Equal("[parameters('serviceBusNamespace')]", settings["ServiceBusConnection__fullyQualifiedNamespace"]!.GetValue<string>());
         Assert.DoesNotContain(settings.Values, v => v?.ToJsonString().Contains("AccountKey", StringComparison.OrdinalIgnoreCase) == true);
         Assert.DoesNotContain(settings.Values, v => v?.ToJsonString().Contains("SharedAccessKey", StringComparison.OrdinalIgnoreCase) == true);
         Assert.DoesNotContain(settings.Values, v => v?.ToJsonString().Contains("listKeys", StringComparison.OrdinalIgnoreCase) == true);

@@ -8,9 +8,15 @@ namespace Impact60.Infra.Tests;
 public sealed class StorageNamesTests(CompiledMainTemplate main)
 {
     [Fact]
-    public void The_deployed_containers_are_exactly_StorageNames_Containers()
+    public void The_deployed_containers_are_exactly_StorageNames_Containers_and_the_inbox_events_dead_letter_container()
     {
-        Assert.Equal(StorageNames.Containers.All.Order(), NamesOf("Microsoft.Storage/storageAccounts/blobServices/containers").Order());
+        // The one container the app never touches: Event Grid writes undeliverable inbox events there.
+        var (subscriptionTemplate, subscription) = main.Arm.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions").Single();
+        var deadLetters = subscriptionTemplate.ResolveString(
+            subscription["properties"]!["deadLetterWithResourceIdentity"]!["deadLetterDestination"]!["properties"]!["blobContainerName"])!;
+        Assert.DoesNotContain(deadLetters, StorageNames.Containers.All);
+
+        Assert.Equal(StorageNames.Containers.All.Append(deadLetters).Order(), NamesOf("Microsoft.Storage/storageAccounts/blobServices/containers").Order());
     }
 
     [Fact]
@@ -30,7 +36,7 @@ public sealed class StorageNamesTests(CompiledMainTemplate main)
     }
 
     [Fact]
-    public void Evidence_and_documents_are_WORM_for_six_years_by_default_and_blobs_are_versioned()
+    public void Evidence_and_documents_are_WORM_for_six_calendar_years_by_default_and_blobs_are_versioned()
     {
         var policies = main.Arm.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies").ToList();
 
@@ -40,9 +46,8 @@ public sealed class StorageNamesTests(CompiledMainTemplate main)
         var protectedContainers = template.NamesOf(policy);
         Assert.Equal(new[] { StorageNames.Containers.Evidence, StorageNames.Containers.Documents }.Order(), protectedContainers.Order());
 
-        // Bogføringsloven § 12: 5 years after the end of the financial year = up to 6 years; 6 * 365 + 1 = 2191 days.
         var days = template.Resolve(policy["properties"]!["immutabilityPeriodSinceCreationInDays"]);
-        Assert.Equal(2191, days!.GetValue<int>());
+        Assert.Equal(LongestBookkeepingPeriodInDays(), days!.GetValue<int>());
         Assert.False(policy["properties"]!["allowProtectedAppendWrites"]!.GetValue<bool>());
 
         var (_, blobService) = main.Arm.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices").Single();
@@ -55,8 +60,30 @@ public sealed class StorageNamesTests(CompiledMainTemplate main)
         var retention = main.Arm.Parameters["retentionDays"]!;
 
         Assert.Equal("int", retention["type"]!.GetValue<string>());
-        Assert.Equal(2191, retention["defaultValue"]!.GetValue<int>());
+        Assert.Equal(LongestBookkeepingPeriodInDays(), retention["defaultValue"]!.GetValue<int>());
     }
+
+    [Theory]
+    [InlineData(2027)]
+    [InlineData(2028)]
+    public void Given_a_record_written_on_1_January_of_a_span_with_two_leap_days_then_it_stays_protected_to_the_end_of_the_fifth_year_after(int year)
+    {
+        // 2027-2032 holds 29 February 2028 and 2032; 2028-2033 the same two. 2191 days (one leap day) would end on 31 December.
+        var written = new DateOnly(year, 1, 1);
+        var retention = main.Arm.Parameters["retentionDays"]!["defaultValue"]!.GetValue<int>();
+
+        var protectedUntil = written.AddDays(retention); // the first day the blob may be changed again
+        Assert.True(protectedUntil >= new DateOnly(year + 6, 1, 1), $"protection ends {protectedUntil:yyyy-MM-dd}");
+        Assert.Equal(2192, LongestBookkeepingPeriodInDays());
+    }
+
+    /// <summary>
+    /// Bogføringsloven § 12: material is kept 5 years from the end of the financial year (the calendar year) it
+    /// concerns. A record written on 1 January of year Y must last to the end of Y+5: the longest such period,
+    /// over every year in this century, in days.
+    /// </summary>
+    private static int LongestBookkeepingPeriodInDays() =>
+        Enumerable.Range(2000, 100).Max(y => new DateOnly(y + 6, 1, 1).DayNumber - new DateOnly(y, 1, 1).DayNumber);
 
     private List<string> NamesOf(string type) =>
         main.Arm.ResourcesOfType(type).SelectMany(x => x.Template.NamesOf(x.Resource)).ToList();
