@@ -94,11 +94,24 @@ public static class ReferralFile
         }
     }
 
+    /// <summary>
+    /// The referral id, FOKUS reference and business are stored, printed on invoices and sent in e-mails as they are, so
+    /// one that holds a CPR-shaped number (a keying error at the jobcenter, or a CPR used as an id) would carry personal
+    /// data everywhere the pseudonym keeps it out. Such a row is rejected, not stored.
+    /// </summary>
+    private static bool HoldsCpr(ReadOnlySpan<char> value, string column, out string? error)
+    {
+        var text = value.ToString();
+        error = Cpr.MaskAll(text) == text ? null : $"{column} holds a CPR-shaped number; an identifier must not be personal data, so the row is not stored";
+        return error is not null;
+    }
+
     private static bool TryParseRow(ExtractFile file, string line, int[] ix, PersonLookup persons, out (Referral Referral, int PersonIndex) row, out string? error)
     {
         row = default;
         var referralId = file.Field(line, ix[0]);
         if (referralId.IsEmpty) { error = "referral_id is empty"; return false; }
+        if (HoldsCpr(referralId, ReferralId, out error)) return false;
         if (!persons.TryResolve(file.Field(line, ix[1]), out var person, out var personIndex, out error)) return false;
         if (!ExtractFile.TryParseDate(file.Field(line, ix[2]), ReferredOn, out var referredOn, out error)) return false;
         if (!ExtractFile.TryParseDate(file.Field(line, ix[3]), CourseStart, out var courseStart, out error)) return false;
@@ -117,8 +130,10 @@ public static class ReferralFile
         }
         var fokusRef = file.Field(line, ix[5]);
         if (fokusRef.IsEmpty) { error = "fokus_ref is empty"; return false; }
+        if (HoldsCpr(fokusRef, FokusRef, out error)) return false;
         var business = file.Field(line, ix[6]);
         if (business.IsEmpty) { error = "business is empty"; return false; }
+        if (HoldsCpr(business, Business, out error)) return false;
         row = (new Referral(referralId.ToString(), person, referredOn, courseStart, courseEnd, fokusRef.ToString(), business.ToString()), personIndex);
         error = null;
         return true;

@@ -33,6 +33,9 @@ public class ReferralFileTests
     [InlineData("JC-9;030390-1234;2018-10-02;2018-10-01;;F-009;KaffeFair", "referred_on 2018-10-02 is after course_start 2018-10-01: a course cannot start before the referral")]
     [InlineData("JC-9;030390-1234;2018-09-27;2018-10-01;;;KaffeFair", "fokus_ref is empty")]
     [InlineData("JC-9;030390-1234;2018-09-27;2018-10-01;;F-009; ", "business is empty")]
+    [InlineData("0303901234;030390-1234;2018-09-27;2018-10-01;;F-009;KaffeFair", "referral_id holds a CPR-shaped number; an identifier must not be personal data, so the row is not stored")]
+    [InlineData("JC-9;030390-1234;2018-09-27;2018-10-01;;F-030390-1234;KaffeFair", "fokus_ref holds a CPR-shaped number; an identifier must not be personal data, so the row is not stored")]
+    [InlineData("JC-9;030390-1234;2018-09-27;2018-10-01;;F-009;KaffeFair 0303901234", "business holds a CPR-shaped number; an identifier must not be personal data, so the row is not stored")]
     [InlineData("JC-9;030390-1234;2018-09-27;2018-10-01;;F-009", "expected 7 fields as in the header, found 6")]
     [InlineData("JC-9;030390-1234;2018-09-27;2018-10-01;;F-009;KaffeFair;extra", "expected 7 fields as in the header, found 8")]
     public void Given_a_bad_row_between_good_rows_when_read_then_it_is_rejected_with_its_line_and_reason_and_the_good_rows_are_kept(string bad, string reason)
