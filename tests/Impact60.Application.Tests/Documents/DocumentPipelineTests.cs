@@ -51,6 +51,13 @@ public sealed class DocumentPipelineTests(AzuriteFixture azurite)
         var pdfText = PdfText(await run.DocumentAsync("I60F-000002.pdf"));
         Assert.Contains("Loft frigivet: +2.388,00", pdfText);
         Assert.False(revision.AlreadyIssued);
+
+        // and the notices of that settlement go out too: FOKUS gets both documents, the 0-week line among the lines.
+        await run.Pipeline.DrainNoticesAsync(CancellationToken.None);
+        var mail = await MimeKit.MimeMessage.LoadAsync(Path.Combine(run.PickupFolder, "impact60-2019-09-fokus.eml"));
+        Assert.Equal(["I60F-000002.pdf", "I60F-000002.xml", "I60K-000001.pdf", "I60K-000001.xml"],
+            mail.Attachments.OfType<MimeKit.MimePart>().Select(a => a.FileName).Order(StringComparer.Ordinal));
+        Assert.Contains("JC-2018-0001", mail.TextBody);
     }
 
     [Fact]
