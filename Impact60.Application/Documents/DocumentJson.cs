@@ -83,6 +83,7 @@ public static class DocumentJson
                 w.WriteNumber("weeks", l.Weeks);
                 Money(w, "unitPrice", l.UnitPrice);
                 Money(w, "allowance", l.Allowance);
+                Money(w, "charge", l.Charge);
                 Money(w, "amount", l.Amount);
                 w.WriteString("correctsInvoiceNumber", l.CorrectsInvoiceNumber);
                 w.WriteEndObject();

@@ -7,6 +7,18 @@ namespace Impact60.Application.Documents;
 
 public enum DocumentLanguage { Danish, English }
 
+/// <summary>The language codes the configuration uses (<c>Notices__Language</c>: <c>da</c>, <c>en</c>).</summary>
+public static class DocumentLanguages
+{
+    /// <summary><c>en</c> is English; <c>da</c>, empty or unset is Danish. Anything else is an error naming the code.</summary>
+    public static DocumentLanguage FromCode(string? code) => code?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "da" => DocumentLanguage.Danish,
+        "en" => DocumentLanguage.English,
+        _ => throw new ArgumentException($"Document language '{code}' is not 'da' or 'en'.", nameof(code)),
+    };
+}
+
 /// <summary>
 /// The human-readable settlement document: an A4 PDF (Danish by default) with the parties, the lines grouped by
 /// participant, the totals and how to pay. Paginates with the table header repeated, so an invoice for all
@@ -88,18 +100,25 @@ public static class PdfWriter
             layout.Y += Row;
             foreach (var l in group)
             {
-                layout.Ensure(l.CorrectsInvoiceNumber is null ? Row : Row * 2);
+                var notes = new List<string>();
+                // A charge is cap reduction given back (or, on a credit note, taken more): say so under the line, since
+                // its weeks alone (often 0) do not explain its amount.
+                if (l.Charge != 0m) notes.Add($"{t.CapCharge(doc.Kind)}: +{DanishAmount.FormatNumber(l.Charge)}");
+                if (l.CorrectsInvoiceNumber is { } corrected) notes.Add($"{t.Corrects} {corrected}");
+                layout.Ensure(Row * (1 + notes.Count));
                 var gfx = layout.Graphics;
                 gfx.DrawString($"{l.PeriodIndex}: {l.PeriodFirstWeek}\u2013{l.PeriodLastWeek}", Fonts.Body, XBrushes.Black, ColPeriod, layout.Y);
                 gfx.DrawString(t.ClassName(l.Class), Fonts.Body, XBrushes.Black, ColClass, layout.Y);
                 RightAligned(gfx, l.Weeks.ToString(CultureInfo.InvariantCulture), Fonts.Body, ColWeeksR, layout.Y);
                 RightAligned(gfx, DanishAmount.FormatNumber(l.UnitPrice), Fonts.Body, ColPriceR, layout.Y);
-                RightAligned(gfx, l.Allowance == 0m ? "" : DanishAmount.FormatNumber(l.Allowance), Fonts.Body, ColAllowanceR, layout.Y);
+                var cap = l.Allowance != 0m ? DanishAmount.FormatNumber(l.Allowance)
+                    : l.Charge != 0m ? "+" + DanishAmount.FormatNumber(l.Charge) : "";
+                RightAligned(gfx, cap, Fonts.Body, ColAllowanceR, layout.Y);
                 RightAligned(gfx, DanishAmount.FormatNumber(l.Amount), Fonts.Body, ColAmountR, layout.Y);
                 layout.Y += Row;
-                if (l.CorrectsInvoiceNumber is { } corrected)
+                foreach (var note in notes)
                 {
-                    gfx.DrawString($"{t.Corrects} {corrected}", Fonts.Small, XBrushes.DimGray, ColPeriod + 10, layout.Y);
+                    gfx.DrawString(note, Fonts.Small, XBrushes.DimGray, ColPeriod + 10, layout.Y);
                     layout.Y += Row;
                 }
             }
@@ -248,22 +267,27 @@ public static class PdfWriter
         string SettlementPeriod, string AsOf, string BuyerReference, string Corrects, string Of,
         string Period, string Class, string Weeks, string UnitPrice, string Allowance, string Amount,
         string Full, string Partial, string NetTotal, string Vat, string Total, string Payment, string RegNo,
-        string Account, string PaymentReference, string CreditNotePayment, string Page)
+        string Account, string PaymentReference, string CreditNotePayment, string Page, string CapReleased, string CapIncreased)
     {
         public string ClassName(WeekClass c) => c == WeekClass.Full ? Full : Partial;
+
+        /// <summary>What a line charge is: cap released on an invoice, cap increased on a credit note (see UblWriter.CapChargeReason).</summary>
+        public string CapCharge(DocumentKind kind) => kind == DocumentKind.Invoice ? CapReleased : CapIncreased;
 
         public static readonly Labels Danish = new(
             "Faktura", "Kreditnota", "Sælger", "Køber", "Nummer", "Fakturadato", "Forfaldsdato",
             "Afregningsperiode", "Opgjort pr.", "Købers reference", "Retter faktura", "af",
             "Periode", "Klasse", "Uger", "Takst", "Loft", "Beløb",
             "Fuld selvforsørgelse", "Delvis selvforsørgelse", "Beløb ekskl. moms", "Moms", "I alt", "Betaling", "Reg.nr.",
-            "Konto", "Betalingsreference", "Beløbet modregnes eller tilbagebetales til køber.", "Side");
+            "Konto", "Betalingsreference", "Beløbet modregnes eller tilbagebetales til køber.", "Side",
+            "Loft frigivet", "Loft forøget");
 
         public static readonly Labels English = new(
             "Invoice", "Credit note", "Seller", "Buyer", "Number", "Issue date", "Due date",
             "Settlement period", "Computed as of", "Buyer reference", "Corrects invoice", "of",
             "Period", "Class", "Weeks", "Tariff", "Cap", "Amount",
             "Fully self-supporting", "Partly self-supporting", "Amount excl. VAT", "VAT", "Total", "Payment", "Reg. no.",
-            "Account", "Payment reference", "The amount is set off or refunded to the buyer.", "Page");
+            "Account", "Payment reference", "The amount is set off or refunded to the buyer.", "Page",
+            "Cap allowance released", "Cap allowance increased");
     }
 }

@@ -113,12 +113,18 @@ public sealed record SettlementDocument
             {
                 var where = $"line {l.LineNumber} ({l.ReferralId}, period {l.PeriodIndex})";
                 Require(seen.Add(l.LineNumber), $"{where}: line number is used twice");
-                Require(l.Weeks > 0, $"{where}: Weeks {l.Weeks} must be positive");
-                Require(l.UnitPrice >= 0m && l.Allowance >= 0m && l.Amount >= 0m,
+                // Weeks may be 0 (a cap moved between periods: only the cap part of the line changes) or even negative (weeks
+                // revised away in a period whose cap was released by more): the line is still one grain, and its amount,
+                // never negative, is what the charge or allowance makes of it.
+                Require(l.Weeks != 0 || l.Allowance != 0m || l.Charge != 0m, $"{where}: the line has no weeks, no allowance and no charge");
+                Require(l.UnitPrice >= 0m && l.Allowance >= 0m && l.Charge >= 0m && l.Amount >= 0m,
                     $"{where}: amounts must be ≥ 0 (a credit note states positive amounts)");
-                Require(l.Weeks * l.UnitPrice - l.Allowance == l.Amount,
-                    $"{where}: Weeks × UnitPrice − Allowance = {l.Weeks} × {l.UnitPrice} − {l.Allowance} = {l.Weeks * l.UnitPrice - l.Allowance}, not Amount {l.Amount}");
-                Require(RoundMoney(l.Amount) == l.Amount && RoundMoney(l.Allowance) == l.Allowance && RoundMoney(l.UnitPrice) == l.UnitPrice,
+                Require(l.Allowance == 0m || l.Charge == 0m,
+                    $"{where}: a line has a cap allowance or a cap charge, not both (allowance {l.Allowance}, charge {l.Charge})");
+                Require(l.LineTotal == l.Amount,
+                    $"{where}: Weeks × UnitPrice − Allowance + Charge = {l.Weeks} × {l.UnitPrice} − {l.Allowance} + {l.Charge} = {l.LineTotal}, not Amount {l.Amount}");
+                Require(RoundMoney(l.Amount) == l.Amount && RoundMoney(l.Allowance) == l.Allowance && RoundMoney(l.Charge) == l.Charge
+                        && RoundMoney(l.UnitPrice) == l.UnitPrice,
                     $"{where}: amounts must have at most 2 decimals");
                 Require(l.Class is WeekClass.Full or WeekClass.Partial, $"{where}: class {l.Class} is not payable");
                 Require(IsoWeek.TryParse(l.PeriodFirstWeek, out var first, out _) && IsoWeek.TryParse(l.PeriodLastWeek, out var last, out _) && first <= last,
@@ -147,11 +153,25 @@ public sealed record SettlementDocument
 public sealed record DocumentParty(string Name, string Cvr, string? Ean, string Street, string City, string PostalCode, string Country, string? Email);
 
 /// <summary>
-/// One invoice line: the weeks of one class in one verification period of one participant.
-/// <c>Weeks × UnitPrice − Allowance == Amount</c>; <see cref="Allowance"/> is what a cap took off.
+/// One invoice line: the weeks of one class in one verification period of one participant (one settlement grain).
+/// <c>Weeks × UnitPrice − Allowance + Charge == Amount</c>. The per-participant cap (DOMAIN.md rule 8) applies in week
+/// order, so a revision of earlier weeks moves cap reduction between periods: <see cref="Allowance"/> is what the cap
+/// took off this line, <see cref="Charge"/> what it gave back (cap reduction released, e.g. 0 weeks × 796 + 1,348 =
+/// 1,348 when a revision elsewhere made room under the cap). At most one of the two is non-zero; both are ≥ 0.
 /// </summary>
 public sealed record DocumentLine(int LineNumber, string ReferralId, string FokusRef, int PeriodIndex, string PeriodFirstWeek, string PeriodLastWeek,
-    WeekClass Class, int Weeks, decimal UnitPrice, decimal Allowance, decimal Amount, string? CorrectsInvoiceNumber);
+    WeekClass Class, int Weeks, decimal UnitPrice, decimal Allowance, decimal Charge, decimal Amount, string? CorrectsInvoiceNumber)
+{
+    /// <summary>
+    /// A settlement line's signed cap reduction as the document states it: a reduction (positive) is an allowance, a
+    /// negative one — cap released — a charge of its size.
+    /// </summary>
+    public static (decimal Allowance, decimal Charge) FromCapReduction(decimal capReduction) =>
+        capReduction >= 0m ? (capReduction, 0m) : (0m, -capReduction);
+
+    /// <summary>Weeks × UnitPrice − Allowance + Charge: what <see cref="Amount"/> must be.</summary>
+    public decimal LineTotal => Weeks * UnitPrice - Allowance + Charge;
+}
 
 /// <summary>An invoice a credit note corrects (UBL BillingReference).</summary>
 public sealed record CorrectedInvoice(string Number, DateOnly IssueDate);

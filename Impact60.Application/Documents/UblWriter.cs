@@ -27,6 +27,18 @@ public static class UblWriter
     // UN/ECE Rec 20 "week"; in the code list the EN 16931 rules accept (BR-CL-23).
     private const string UnitWeek = "WEE";
 
+    /// <summary>The reason on a line allowance: the cap took this much off the line.</summary>
+    public const string CapAllowanceReason = "Loft (cap)";
+
+    /// <summary>
+    /// The reason on a line charge. On an invoice it is cap reduction released (a revision of earlier weeks made room under
+    /// the cap, so this period now earns more of its gross); on a credit note it is cap reduction increased (the cap now
+    /// takes more off this period, so more is credited).
+    /// </summary>
+    public static string CapChargeReason(DocumentKind kind) => kind == DocumentKind.Invoice
+        ? "Loft frigivet (cap allowance released)"
+        : "Loft forøget (cap allowance increased)";
+
     public static XDocument Write(SettlementDocument doc)
     {
         var isInvoice = doc.Kind == DocumentKind.Invoice;
@@ -206,11 +218,10 @@ public static class UblWriter
             new XElement(Cac + "InvoicePeriod",
                 new XElement(Cbc + "StartDate", Date(first.Monday)),
                 new XElement(Cbc + "EndDate", Date(last.Sunday))),
-            // A cap shows as a line allowance, so quantity × price − allowance = line amount (PEPPOL-EN16931-R120).
-            l.Allowance == 0m ? null : new XElement(Cac + "AllowanceCharge",
-                new XElement(Cbc + "ChargeIndicator", "false"),
-                new XElement(Cbc + "AllowanceChargeReason", "Loft (cap)"),
-                Amount("Amount", l.Allowance, cur)),
+            // The cap on the line (PEPPOL-EN16931-R120: quantity × price − allowances + charges = line amount): what it took
+            // off is an allowance; what a revision elsewhere released is a charge (BR-43/BR-44: amount and reason).
+            l.Allowance == 0m ? null : LineAllowanceCharge(charge: false, CapAllowanceReason, l.Allowance, cur),
+            l.Charge == 0m ? null : LineAllowanceCharge(charge: true, CapChargeReason(doc.Kind), l.Charge, cur),
             new XElement(Cac + "Item",
                 new XElement(Cbc + "Name", ItemName(l)),
                 new XElement(Cac + "SellersItemIdentification", new XElement(Cbc + "ID", l.Class == WeekClass.Full ? "IMPACT60-FULD" : "IMPACT60-DELVIS")),
@@ -218,6 +229,12 @@ public static class UblWriter
             new XElement(Cac + "Price",
                 Amount("PriceAmount", l.UnitPrice, cur)));
     }
+
+    private static XElement LineAllowanceCharge(bool charge, string reason, decimal amount, string currency) =>
+        new(Cac + "AllowanceCharge",
+            new XElement(Cbc + "ChargeIndicator", charge ? "true" : "false"),
+            new XElement(Cbc + "AllowanceChargeReason", reason),
+            Amount("Amount", amount, currency));
 
     private static XElement Amount(string name, decimal value, string currency) =>
         new(Cbc + name, new XAttribute("currencyID", currency), Money(value));

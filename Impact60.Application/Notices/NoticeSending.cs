@@ -12,8 +12,14 @@ public interface INoticeSender
     Task<string?> SendAsync(RenderedEmail email, string idempotencyKey, CancellationToken ct);
 }
 
-/// <summary>A failure worth retrying: the queue's retry runs the message again and, after its limit, poisons it.</summary>
-public sealed class TransientNoticeException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A failure worth retrying: the queue's retry runs the message again and, after its limit, poisons it.
+/// <see cref="RetryAfter"/> is how long the provider asked us to wait (SendGrid's <c>Retry-After</c> on a 429), when it said.
+/// </summary>
+public sealed class TransientNoticeException(string message, Exception? inner = null, TimeSpan? retryAfter = null) : Exception(message, inner)
+{
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}
 
 /// <summary>The provider refused the e-mail (a 4xx other than 429). Retrying the same e-mail will not help.</summary>
 public sealed class NoticeRejectedException(int statusCode, string providerError)

@@ -10,6 +10,15 @@ namespace Impact60.Application.Notices;
 /// Sends notices through SendGrid's v3 mail/send API with the official client. The client's own retry is switched
 /// off (zero retries, and the HttpClient we hand it has no retry handler): the notice queue's redelivery is the one
 /// retry mechanism, so attempts are counted in one place and end in the poison queue rather than in hidden loops.
+/// <para>
+/// SendGrid's <c>Retry-After</c> on a 429 is therefore not slept on here: nothing retries in this process. The queue's
+/// visibility timeout is the wait between attempts (host.json <c>visibilityTimeout</c> 30 s, <c>maxDequeueCount</c> 5, so
+/// about two minutes in all); a function invocation cannot set a per-message delay on failure, and sleeping in the
+/// function would hold a queue worker and the message lease for the length of SendGrid's back-off. The asked-for wait is
+/// carried on <see cref="TransientNoticeException.RetryAfter"/> and in its message, so the log of every attempt — and
+/// of the one that moves the message to <c>notices-poison</c> — says how long SendGrid wanted; a rate limit that outlasts
+/// the attempts ends in the poison queue, from which <c>./impact60 replay --queue notices</c> sends it once it has passed.
+/// </para>
 /// </summary>
 public sealed class SendGridNoticeSender : INoticeSender, IDisposable
 {
@@ -74,8 +83,29 @@ public sealed class SendGridNoticeSender : INoticeSender, IDisposable
 
         var error = await ErrorTextAsync(response, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500)
-            throw new TransientNoticeException($"SendGrid answered HTTP {status} for notice {idempotencyKey}: {error}");
+        {
+            var retryAfter = RetryAfter(response);
+            var wait = retryAfter is { } r ? $"; SendGrid asks to retry after {(int)Math.Ceiling(r.TotalSeconds)} s (Retry-After)" : "";
+            throw new TransientNoticeException($"SendGrid answered HTTP {status} for notice {idempotencyKey}: {error}{wait}", retryAfter: retryAfter);
+        }
         throw new NoticeRejectedException(status, error);
+    }
+
+    /// <summary>
+    /// The <c>Retry-After</c> header as a wait: delta-seconds as given; an HTTP date relative to the response's own
+    /// <c>Date</c> (the server's clock), or to now without one; never negative. Null when absent.
+    /// </summary>
+    internal static TimeSpan? RetryAfter(Response response)
+    {
+        var header = response.Headers?.RetryAfter;
+        if (header is null) return null;
+        if (header.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (header.Date is { } date)
+        {
+            var wait = date - (response.Headers!.Date ?? DateTimeOffset.UtcNow);
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
     }
 
     internal static SendGridMessage ToSendGridMessage(RenderedEmail email, string idempotencyKey)

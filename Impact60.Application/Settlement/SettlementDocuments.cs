@@ -2,7 +2,9 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Impact60.Application.Documents;
+using Impact60.Application.Notices;
 using Impact60.Domain.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace Impact60.Application.Settlement;
 
@@ -32,8 +34,16 @@ public static class SettlementDocuments
                         : throw new InvalidOperationException($"Credit note {number} corrects invoice {n}, which the ledger does not hold.")))
                     .ToList()
                 : [];
-            var documentLines = lines.Select((l, i) => new DocumentLine(i + 1, l.ReferralId, l.FokusRef, l.PeriodIndex,
-                l.PeriodFirstWeek, l.PeriodLastWeek, l.Class, l.Weeks, l.UnitPrice, l.CapReduction, l.Amount, l.CorrectsInvoiceNumber)).ToList();
+            // A plan line's cap reduction is signed: positive where the cap took something off, negative where a revision of
+            // earlier weeks released cap room into this period (rule 8 applies in week order). The document states the first
+            // as a line allowance and the second as a line charge, so weeks × price − allowance + charge = amount holds for
+            // every grain the settlement arithmetic can produce, including a line of 0 weeks.
+            var documentLines = lines.Select((l, i) =>
+            {
+                var (allowance, charge) = DocumentLine.FromCapReduction(l.CapReduction);
+                return new DocumentLine(i + 1, l.ReferralId, l.FokusRef, l.PeriodIndex, l.PeriodFirstWeek, l.PeriodLastWeek,
+                    l.Class, l.Weeks, l.UnitPrice, allowance, charge, l.Amount, l.CorrectsInvoiceNumber);
+            }).ToList();
             result.Add(new SettlementDocument(documentKind, number, plan.IssueDate, plan.DueDate, plan.Period, plan.AsOf,
                 seller, buyer, payer.BuyerReference, contract.Currency, contract.VatRate, contract.Invoicing.VatExemptionReason,
                 payment, corrects, documentLines));
@@ -53,7 +63,15 @@ public sealed class DocumentArchive(BlobContainerClient container)
     public static readonly (string Extension, string ContentType)[] Formats =
         [("xml", "application/xml"), ("pdf", "application/pdf"), ("json", "application/json")];
 
-    public async Task<IReadOnlyList<string>> WriteAsync(SettlementDocument document, CancellationToken ct)
+    /// <summary>Writes the document's three forms, the PDF in Danish.</summary>
+    public Task<IReadOnlyList<string>> WriteAsync(SettlementDocument document, CancellationToken ct) =>
+        WriteAsync(document, DocumentLanguage.Danish, ct);
+
+    /// <summary>
+    /// Writes the document's three forms, the PDF in <paramref name="language"/> (the UBL and JSON forms have none of their
+    /// own). Returns the blob names, <c>{number}.xml|.pdf|.json</c>, whether written now or found from an earlier run.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WriteAsync(SettlementDocument document, DocumentLanguage language, CancellationToken ct)
     {
         var names = new List<string>();
         foreach (var (extension, contentType) in Formats)
@@ -65,7 +83,7 @@ public sealed class DocumentArchive(BlobContainerClient container)
             var bytes = extension switch
             {
                 "xml" => UblWriter.WriteBytes(document),
-                "pdf" => PdfWriter.Write(document),
+                "pdf" => PdfWriter.Write(document, language),
                 _ => DocumentJson.Write(document),
             };
             try
@@ -93,13 +111,18 @@ public sealed class DocumentArchive(BlobContainerClient container)
         (await container.GetBlobClient(blobName).DownloadContentAsync(ct)).Value.Content.ToArray();
 }
 
-/// <summary>Settlement output: the documents of the settlement, archived.</summary>
-public sealed class DocumentOutput(Contract contract, SettlementLedger ledger, DocumentArchive archive) : ISettlementOutput
+/// <summary>
+/// Settlement output: the documents of the settlement, archived. The PDF is written in the notices' language
+/// (<c>Notices__Language</c>, Danish by default), so the PDF attached to FOKUS's e-mail reads like the e-mail.
+/// </summary>
+public sealed class DocumentOutput(Contract contract, SettlementLedger ledger, DocumentArchive archive, IOptions<NoticeOptions> notices) : ISettlementOutput
 {
+    private readonly DocumentLanguage _language = DocumentLanguages.FromCode(notices.Value.Language);
+
     public async Task PublishAsync(SettlementRecord record, SettlementPlan plan, CancellationToken ct)
     {
         var issueDates = (await ledger.ListDocumentsAsync(ct)).ToDictionary(d => d.Number, d => d.IssueDate, StringComparer.Ordinal);
         foreach (var document in SettlementDocuments.Build(contract, record, plan, issueDates))
-            await archive.WriteAsync(document, ct);
+            await archive.WriteAsync(document, _language, ct);
     }
 }

@@ -59,6 +59,7 @@ public sealed class DocumentJsonTests
         lines[].weeks:number
         lines[].unitPrice:number
         lines[].allowance:number
+        lines[].charge:number
         lines[].amount:number
         lines[].correctsInvoiceNumber:string
         totals:object
@@ -105,6 +106,22 @@ public sealed class DocumentJsonTests
             Assert.Equal(doc.Lines[i].Weeks, lines[i].GetProperty("weeks").GetInt32());
             Assert.Equal(doc.Lines[i].Amount, lines[i].GetProperty("amount").GetDecimal());
         }
+    }
+
+    [Fact]
+    public void Given_a_cap_that_moved_when_written_then_the_line_has_0_weeks_its_charge_and_weeks_times_price_minus_allowance_plus_charge_is_the_amount()
+    {
+        // Made by the real mapping: participant 1's period 2 gets 2,388.00 of cap released, with no weeks of its own.
+        var doc = MappedDocuments.CapReleased().Invoice;
+        using var json = JsonDocument.Parse(DocumentJson.Write(doc));
+
+        var lines = json.RootElement.GetProperty("lines").EnumerateArray().ToList();
+        var released = Assert.Single(lines, l => l.GetProperty("referralId").GetString() == "JC-2018-0001");
+        Assert.Equal((0, 796.00m, 0.00m, 2388.00m, 2388.00m), (released.GetProperty("weeks").GetInt32(), released.GetProperty("unitPrice").GetDecimal(),
+            released.GetProperty("allowance").GetDecimal(), released.GetProperty("charge").GetDecimal(), released.GetProperty("amount").GetDecimal()));
+        foreach (var l in lines)
+            Assert.Equal(l.GetProperty("amount").GetDecimal(), l.GetProperty("weeks").GetInt32() * l.GetProperty("unitPrice").GetDecimal()
+                - l.GetProperty("allowance").GetDecimal() + l.GetProperty("charge").GetDecimal());
     }
 
     [Fact]

@@ -62,6 +62,56 @@ public sealed class PdfWriterTests
     }
 
     [Fact]
+    public void Given_a_line_whose_cap_was_released_when_written_then_it_shows_0_weeks_the_charge_and_why()
+    {
+        // The real mapping's cap-shift invoice: participant 1's period 2, 0 weeks × 796 + 2,388 released.
+        var doc = MappedDocuments.CapReleased().Invoice;
+
+        var rows = Rows(PdfWriter.Write(doc));
+
+        var line = Assert.Single(rows, r => r.StartsWith("2: 2019-W15\u20132019-W27", StringComparison.Ordinal) && r.Contains("+2.388,00", StringComparison.Ordinal));
+        Assert.Equal("2: 2019-W15\u20132019-W27 Fuld selvforsørgelse 0 796,00 +2.388,00 2.388,00", line);
+        Assert.Contains("Loft frigivet: +2.388,00", rows);
+        var english = Rows(PdfWriter.Write(doc, DocumentLanguage.English));
+        Assert.Contains("Cap allowance released: +2.388,00", english);
+    }
+
+    [Fact]
+    public void Given_lines_of_participants_interleaved_when_written_then_each_participants_lines_are_printed_under_its_own_reference()
+    {
+        // Lines in the order P1, P2, P1, P3, P2: the PDF groups them by participant (FOKUS ref · referral id).
+        SampleDocuments.PendingLine[] pending =
+        [
+            SampleDocuments.P(1, "JC-2018-0001", "F-001", 1, Domain.Primitives.WeekClass.Full, 13),
+            SampleDocuments.P(2, "JC-2018-0002", "F-002", 1, Domain.Primitives.WeekClass.Full, 13),
+            SampleDocuments.P(1, "JC-2018-0001", "F-001", 2, Domain.Primitives.WeekClass.Partial, 13),
+            SampleDocuments.P(3, "JC-2018-0003", "F-003", 1, Domain.Primitives.WeekClass.Full, 13),
+            SampleDocuments.P(2, "JC-2018-0002", "F-002", 2, Domain.Primitives.WeekClass.Full, 4),
+        ];
+        var doc = new SettlementDocument(DocumentKind.Invoice, "2021-0010", new DateOnly(2021, 7, 5), new DateOnly(2021, 8, 4), "2021-06",
+            new DateOnly(2021, 7, 5), SampleDocuments.Fokus, SampleDocuments.Aalborg, "IMPACT60", "DKK", 0.25m, null, SampleDocuments.Bank, [],
+            pending.Select((p, i) => SampleDocuments.Line(i + 1, p)).ToList());
+
+        // Read back top to bottom: which period rows sit under which participant heading.
+        var under = new List<(string Participant, string Period)>();
+        string? current = null;
+        foreach (var row in Rows(PdfWriter.Write(doc)))
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(row, @"^F-\d{3} · JC-2018-\d{4}$")) current = row;
+            else if (System.Text.RegularExpressions.Regex.Match(row, @"^(\d+: \d{4}-W\d{2}\u2013\d{4}-W\d{2}) ") is { Success: true } m)
+                under.Add((current ?? "(no heading)", m.Groups[1].Value));
+        }
+
+        string Period(SampleDocuments.PendingLine p) => $"{p.PeriodIndex}: {p.First}\u2013{p.Last}";
+        Assert.Equal(
+        [
+            ("F-001 · JC-2018-0001", Period(pending[0])), ("F-001 · JC-2018-0001", Period(pending[2])),
+            ("F-002 · JC-2018-0002", Period(pending[1])), ("F-002 · JC-2018-0002", Period(pending[4])),
+            ("F-003 · JC-2018-0003", Period(pending[3])),
+        ], under);
+    }
+
+    [Fact]
     public void Given_FIK_payment_when_written_then_the_FIK_line_shows_card_71_and_the_creditor()
     {
         var doc = SampleDocuments.FikInvoice();
@@ -132,6 +182,17 @@ public sealed class PdfWriterTests
                 }
             }
         }
+    }
+
+    /// <summary>The PDF's text as rows, top to bottom, page by page: words on one baseline, left to right, joined by spaces.</summary>
+    private static List<string> Rows(byte[] bytes)
+    {
+        using var pdf = PdfDocument.Open(bytes);
+        return pdf.GetPages().SelectMany(page => page.GetWords()
+                .GroupBy(w => Math.Round(w.BoundingBox.Bottom, 1))
+                .OrderByDescending(g => g.Key)
+                .Select(g => string.Join(" ", g.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text))))
+            .ToList();
     }
 
     private static string ReadText(byte[] bytes)

@@ -59,6 +59,24 @@ public static class SampleDocuments
             P(6, "JC-2018-0006", "F-006", 2, WeekClass.Partial, 13),
         ]);
 
+    /// <summary>
+    /// A revision of earlier weeks made room under a participant's cap: period 12 (13 Full weeks, capped in an earlier
+    /// settlement) now earns 1,348.00 more, with no weeks of its own changed: 0 weeks × 796 + cap released 1,348.00.
+    /// </summary>
+    public static SettlementDocument CapReleasedInvoice() =>
+        Invoice("2021-0007", Bank, 0.25m, null,
+        [
+            P(4, "JC-2018-0004", "F-004", 12, WeekClass.Full, 0, charge: 1348m),
+            P(5, "JC-2018-0005", "F-005", 2, WeekClass.Partial, 13),
+        ]);
+
+    /// <summary>The other way: the cap now takes 1,348.00 more off a period (0 weeks credited + 1,348.00) on a credit note.</summary>
+    public static SettlementDocument CapIncreasedCreditNote() =>
+        new(DocumentKind.CreditNote, "2021-0008", new DateOnly(2021, 7, 5), new DateOnly(2021, 8, 4), "2021-06",
+            new DateOnly(2021, 7, 5), Fokus, Aalborg, "IMPACT60", "DKK", 0.25m, null, Bank,
+            [new CorrectedInvoice("2021-0002", new DateOnly(2021, 6, 5))],
+            [Line(1, P(4, "JC-2018-0004", "F-004", 12, WeekClass.Full, 0, charge: 1348m), correcting: "2021-0002")]);
+
     public static SettlementDocument FikInvoice() =>
         WorkedExampleInvoice(FikPayment.ForInvoice("85123456", "2021-0005"), "2021-0005");
 
@@ -75,6 +93,8 @@ public static class SampleDocuments
     {
         ["worked-example-invoice"] = WorkedExampleInvoice(),
         ["capped-invoice"] = CappedInvoice(),
+        ["cap-released-invoice"] = CapReleasedInvoice(),
+        ["cap-increased-credit-note"] = CapIncreasedCreditNote(),
         ["credit-note"] = CreditNoteOfFiveFullWeeks(),
         ["vat-exempt-invoice"] = VatExemptInvoice(),
         ["fik-invoice"] = FikInvoice(),
@@ -83,21 +103,21 @@ public static class SampleDocuments
     };
 
     /// <summary>A participant-period line; the amount is weeks × tariff − allowance.</summary>
-    public record PendingLine(string ReferralId, string FokusRef, int PeriodIndex, string First, string Last, WeekClass Class, int Weeks, decimal Allowance);
+    public record PendingLine(string ReferralId, string FokusRef, int PeriodIndex, string First, string Last, WeekClass Class, int Weeks, decimal Allowance, decimal Charge);
 
-    public static PendingLine P(int participant, string referralId, string fokusRef, int periodIndex, WeekClass cls, int weeks, decimal allowance = 0m)
+    public static PendingLine P(int participant, string referralId, string fokusRef, int periodIndex, WeekClass cls, int weeks, decimal allowance = 0m, decimal charge = 0m)
     {
         // Each participant's window starts a little later than the previous one; periods are 13 weeks.
         var windowStart = new IsoWeek(2019, 40).AddWeeks(participant % 20);
         var first = windowStart.AddWeeks(13 * (periodIndex - 1));
-        return new PendingLine(referralId, fokusRef, periodIndex, first.ToString(), first.AddWeeks(12).ToString(), cls, weeks, allowance);
+        return new PendingLine(referralId, fokusRef, periodIndex, first.ToString(), first.AddWeeks(12).ToString(), cls, weeks, allowance, charge);
     }
 
     public static DocumentLine Line(int lineNumber, PendingLine p, string? correcting = null)
     {
         var price = p.Class == WeekClass.Full ? FullTariff : PartialTariff;
         return new DocumentLine(lineNumber, p.ReferralId, p.FokusRef, p.PeriodIndex, p.First, p.Last, p.Class, p.Weeks,
-            price, p.Allowance, p.Weeks * price - p.Allowance, correcting);
+            price, p.Allowance, p.Charge, p.Weeks * price - p.Allowance + p.Charge, correcting);
     }
 
     private static SettlementDocument Invoice(string number, PaymentInstructions payment, decimal vatRate, string? exemption, IReadOnlyList<PendingLine> lines) =>

@@ -50,6 +50,56 @@ public sealed class SettlementDocumentTests
     }
 
     [Fact]
+    public void Given_a_line_of_0_weeks_whose_cap_was_released_then_it_is_valid_and_its_amount_is_the_charge()
+    {
+        // A revision of earlier weeks moved the cap (rule 8, week order): 0 × 796 − 0 + 1,348 = 1,348.
+        var released = Line(1, weeks: 0, price: 796m) with { Charge = 1_348m, Amount = 1_348m };
+
+        var doc = With(lines: [released]);
+
+        Assert.Equal(1_348m, doc.LineExtensionAmount);
+        Assert.Equal(1_685m, doc.PayableAmount);
+    }
+
+    [Fact]
+    public void Given_a_line_of_minus_1_week_with_a_larger_cap_release_then_it_is_valid()
+    {
+        var line = Line(1, weeks: -1, price: 796m) with { Charge = 4_776m, Amount = 3_980m };
+
+        Assert.Equal(3_980m, With(lines: [line]).LineExtensionAmount);
+    }
+
+    [Fact]
+    public void Given_a_charge_that_does_not_add_up_then_construction_names_the_line_and_the_sum()
+    {
+        var bad = Line(3, weeks: 0, price: 796m) with { Charge = 1_348m, Amount = 1_300m };
+
+        var e = Assert.Throws<DocumentValidationException>(() => With(lines: [bad]));
+
+        Assert.Contains("line 3", e.Message);
+        Assert.Contains("+ 1348", e.Message.Replace(".00", "", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0, 0, "no weeks, no allowance and no charge")]
+    [InlineData(13, 1_000, 1_000, 10_348, "not both")]
+    [InlineData(0, 0, -1_348, -1_348, "≥ 0")]
+    [InlineData(-1, 0, 0, -796, "≥ 0")]
+    public void Given_a_line_that_states_the_cap_wrongly_then_construction_fails(int weeks, int allowance, int charge, int amount, string expected)
+    {
+        var bad = Line(1, weeks, 796m) with { Allowance = allowance, Charge = charge, Amount = amount };
+
+        Assert.Contains(expected, Assert.Throws<DocumentValidationException>(() => With(lines: [bad])).Message);
+    }
+
+    [Theory]
+    [InlineData(8_696, 8_696, 0)]
+    [InlineData(-2_388, 0, 2_388)]
+    [InlineData(0, 0, 0)]
+    public void Given_a_signed_cap_reduction_then_a_reduction_is_an_allowance_and_a_release_a_charge(int capReduction, int allowance, int charge) =>
+        Assert.Equal(((decimal)allowance, (decimal)charge), DocumentLine.FromCapReduction(capReduction));
+
+    [Fact]
     public void Given_no_lines_then_construction_fails() =>
         Assert.Contains("no lines", Assert.Throws<DocumentValidationException>(() => With(lines: [])).Message);
 
@@ -107,7 +157,7 @@ public sealed class SettlementDocumentTests
     }
 
     private static DocumentLine Line(int n, int weeks, decimal price) =>
-        new(n, "JC-2018-0001", "F-001", 1, "2019-W40", "2020-W01", WeekClass.Full, weeks, price, 0m, weeks * price, null);
+        new(n, "JC-2018-0001", "F-001", 1, "2019-W40", "2020-W01", WeekClass.Full, weeks, price, 0m, 0m, weeks * price, null);
 
     private static SettlementDocument With(DocumentParty? buyer = null, decimal vatRate = 0.25m, IReadOnlyList<DocumentLine>? lines = null) =>
         new(DocumentKind.Invoice, "2021-0099", new DateOnly(2021, 7, 5), new DateOnly(2021, 8, 4), "2021-06", new DateOnly(2021, 7, 5),

@@ -7,7 +7,8 @@ namespace Impact60.Application.Tests.EInvoice;
 
 /// <summary>
 /// Runs the three Schematron rule sets (CEN EN 16931, Peppol BIS 3.0, Danish CIUS; XSLT 2.0) over every test
-/// document with Saxon-HE, once per rule set for the whole directory (JVM start-up is the cost), and keeps the
+/// document — the hand-built samples, the documents the real settlement mapping produces (<see cref="MappedDocuments"/>),
+/// the broken ones and the shipped Danish examples — with Saxon-HE, once per rule set for the whole directory (JVM start-up is the cost), and keeps the
 /// SVRL failed asserts per document and rule set. Java + Saxon come from scripts/setup.sh (libsaxonhe-java);
 /// when they are missing the tests fail with that message, they do not skip.
 /// </summary>
@@ -23,6 +24,9 @@ public sealed class SchematronFixture : IDisposable
     {
         var input = Directory.CreateDirectory(Path.Combine(_root, "in")).FullName;
         foreach (var (name, doc) in SampleDocuments.AllValid())
+            File.WriteAllBytes(Path.Combine(input, name + ".xml"), UblWriter.WriteBytes(doc));
+        // The documents the real mapping makes from settlements (SettlementDocuments.Build): what production sends.
+        foreach (var (name, doc) in MappedDocuments.All())
             File.WriteAllBytes(Path.Combine(input, name + ".xml"), UblWriter.WriteBytes(doc));
         foreach (var (name, xml) in BrokenDocuments.All())
             xml.Save(Path.Combine(input, name + ".xml"));
@@ -145,9 +149,24 @@ public static class BrokenDocuments
         return xml;
     }
 
+    /// <summary>
+    /// The mapped cap-released invoice with its line charge dropped: the 0-week line's amount is then neither quantity ×
+    /// price nor anything the line says, which is what stating a released cap without a charge would look like.
+    /// </summary>
+    public static XDocument CapReleasedWithoutItsCharge()
+    {
+        var xml = UblWriter.Write(MappedDocuments.CapReleased().Invoice);
+        var charges = xml.Root!.Elements(Cac + "InvoiceLine").Elements(Cac + "AllowanceCharge")
+            .Where(a => a.Element(Cbc + "ChargeIndicator")!.Value == "true").ToList();
+        Assert.NotEmpty(charges);
+        charges.ForEach(c => c.Remove());
+        return xml;
+    }
+
     public static IEnumerable<(string Name, XDocument Xml)> All() =>
     [
         ("broken-currency", WrongCurrency()),
         ("broken-line-amount", LineAmountNotQuantityTimesPrice()),
+        ("broken-cap-charge-missing", CapReleasedWithoutItsCharge()),
     ];
 }

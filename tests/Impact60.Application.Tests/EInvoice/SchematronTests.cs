@@ -12,6 +12,8 @@ public sealed class SchematronTests(SchematronFixture validation, ITestOutputHel
 {
     public static TheoryData<string> GeneratedDocuments() => new(SampleDocuments.AllValid().Keys);
 
+    public static TheoryData<string> MappedFromSettlements() => new(MappedDocuments.All().Keys);
+
     public static TheoryData<string> DanishExamples() =>
         new(Directory.GetFiles(EInvoiceAssets.Examples, "*.xml").Select(f => "dk-example-" + Path.GetFileNameWithoutExtension(f)));
 
@@ -19,6 +21,23 @@ public sealed class SchematronTests(SchematronFixture validation, ITestOutputHel
     [MemberData(nameof(GeneratedDocuments))]
     public void Given_a_generated_document_when_all_three_rule_sets_run_then_no_fatal_assert_fires(string document) =>
         AssertNoFatals(document);
+
+    [Theory]
+    [MemberData(nameof(MappedFromSettlements))]
+    public void Given_a_document_the_settlement_mapping_made_when_all_three_rule_sets_run_then_no_fatal_assert_fires(string document) =>
+        AssertNoFatals(document);
+
+    [Fact]
+    public void Given_every_document_the_fixture_wrote_then_each_one_was_validated_by_all_three_rule_sets()
+    {
+        // No document may fall between the theories: every generated or mapped one has an SVRL per rule set.
+        foreach (var name in SampleDocuments.AllValid().Keys.Concat(MappedDocuments.All().Keys))
+        {
+            Assert.Contains(name, validation.Documents);
+            foreach (var ruleSet in SchematronFixture.RuleSets)
+                _ = validation.FailedAsserts(name, ruleSet);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(DanishExamples))]
@@ -36,6 +55,10 @@ public sealed class SchematronTests(SchematronFixture validation, ITestOutputHel
     [Fact]
     public void Given_a_line_amount_that_no_longer_sums_to_the_header_when_validated_then_BR_CO_10_is_fatal() =>
         AssertFatal("broken-line-amount", "CEN-EN16931-UBL", "BR-CO-10");
+
+    [Fact]
+    public void Given_a_released_cap_stated_without_its_line_charge_when_validated_then_Peppol_R120_is_fatal() =>
+        AssertFatal("broken-cap-charge-missing", "PEPPOL-EN16931-UBL", "PEPPOL-EN16931-R120");
 
     private void AssertNoFatals(string document)
     {

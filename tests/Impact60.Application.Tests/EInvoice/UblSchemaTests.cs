@@ -25,11 +25,22 @@ public sealed class UblSchemaTests
 
     public static TheoryData<string> GeneratedDocuments() => new(SampleDocuments.AllValid().Keys);
 
+    public static TheoryData<string> MappedFromSettlements() => new(MappedDocuments.All().Keys);
+
     [Theory]
     [MemberData(nameof(GeneratedDocuments))]
     public void Given_a_generated_document_when_validated_against_UBL_2_1_then_there_are_no_errors(string name)
     {
         var bytes = UblWriter.WriteBytes(SampleDocuments.AllValid()[name]);
+        var errors = Validate(XDocument.Load(new MemoryStream(bytes)));
+        Assert.True(errors.Count == 0, $"{name}: {string.Join("\n", errors)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(MappedFromSettlements))]
+    public void Given_a_document_the_settlement_mapping_made_when_validated_against_UBL_2_1_then_there_are_no_errors(string name)
+    {
+        var bytes = UblWriter.WriteBytes(MappedDocuments.All()[name]);
         var errors = Validate(XDocument.Load(new MemoryStream(bytes)));
         Assert.True(errors.Count == 0, $"{name}: {string.Join("\n", errors)}");
     }

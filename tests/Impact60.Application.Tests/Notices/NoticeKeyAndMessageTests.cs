@@ -57,17 +57,23 @@ public class NoticeKeyAndMessageTests
         Assert.Contains(expected, e.Message);
     }
 
+    // Amounts as decimal text: InlineData cannot hold decimals, and a double cannot hold 0.005 or 1234567.125's
+    // neighbours exactly (0.005 is 0.005000000000000000104… in binary), so a double would test a different number.
     [Theory]
-    [InlineData(91_150, "91.150,00 kr.", "DKK 91,150.00")]
-    [InlineData(1_234.5, "1.234,50 kr.", "DKK 1,234.50")]
-    [InlineData(-3_980, "-3.980,00 kr.", "DKK -3,980.00")]
-    [InlineData(0, "0,00 kr.", "DKK 0.00")]
-    [InlineData(0.005, "0,01 kr.", "DKK 0.01")]
-    [InlineData(-0.005, "-0,01 kr.", "DKK -0.01")]
-    [InlineData(1_234_567.125, "1.234.567,13 kr.", "DKK 1,234,567.13")]
-    public void Given_an_amount_then_it_is_written_the_Danish_and_the_English_way(double value, string danish, string english)
+    [InlineData("91150", "91.150,00 kr.", "DKK 91,150.00")]
+    [InlineData("1234.5", "1.234,50 kr.", "DKK 1,234.50")]
+    [InlineData("-3980", "-3.980,00 kr.", "DKK -3,980.00")]
+    [InlineData("0", "0,00 kr.", "DKK 0.00")]
+    [InlineData("0.005", "0,01 kr.", "DKK 0.01")]     // the midpoint rounds away from zero, not to even
+    [InlineData("-0.005", "-0,01 kr.", "DKK -0.01")]
+    [InlineData("0.015", "0,02 kr.", "DKK 0.02")]
+    [InlineData("0.025", "0,03 kr.", "DKK 0.03")]     // to even would give 0,02
+    [InlineData("0.0049", "0,00 kr.", "DKK 0.00")]
+    [InlineData("1234567.125", "1.234.567,13 kr.", "DKK 1,234,567.13")]
+    public void Given_an_amount_then_it_is_written_the_Danish_and_the_English_way(string value, string danish, string english)
     {
-        var amount = (decimal)value; // InlineData cannot hold decimals; every value above is exact in double
+        var amount = decimal.Parse(value, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint,
+            System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(danish, AmountFormat.Danish(amount));
         Assert.Equal(english, AmountFormat.English(amount));
     }

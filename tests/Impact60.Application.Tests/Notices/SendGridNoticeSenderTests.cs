@@ -25,10 +25,11 @@ public sealed class SendGridNoticeSenderTests : IDisposable
 
     private SendGridNoticeSender Sender() => new(_http, new SendGridOptions { ApiKey = ApiKey, Host = _server.Url! });
 
-    private void Answer(int status, string? body = null, string? messageId = null)
+    private void Answer(int status, string? body = null, string? messageId = null, params (string Name, string Value)[] headers)
     {
         _server.ResetMappings();
         var response = WireMockResponse.Create().WithStatusCode(status);
+        foreach (var (name, value) in headers) response = response.WithHeader(name, value);
         if (body is not null) response = response.WithHeader("Content-Type", "application/json").WithBody(body);
         if (messageId is not null) response = response.WithHeader("X-Message-Id", messageId);
         _server.Given(Request.Create().WithPath(MailSend).UsingPost()).RespondWith(response);
@@ -102,6 +103,46 @@ public sealed class SendGridNoticeSenderTests : IDisposable
         Assert.Equal(DispatchOutcome.AlreadySent, await dispatcher.DispatchAsync(message, CancellationToken.None));
         Assert.Equal(2, MailSendRequests);
         Assert.Equal(2, content.Loads);
+    }
+
+    [Fact]
+    public async Task Given_SendGrid_rate_limits_with_Retry_After_when_sending_then_the_transient_failure_carries_the_wait_and_says_it()
+    {
+        Answer(429, """{"errors":[{"message":"too many requests"}]}""", headers: ("Retry-After", "45"));
+        var email = new NoticeRenderer(new NoticeOptions()).Render(SampleJobcenterNotice(), Jobcenter, From);
+
+        var e = await Assert.ThrowsAsync<TransientNoticeException>(() => Sender().SendAsync(email, "impact60-2021-06-jobcenter", CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(45), e.RetryAfter);
+        Assert.Contains("HTTP 429", e.Message);
+        Assert.Contains("retry after 45 s (Retry-After)", e.Message);
+        Assert.Equal(1, MailSendRequests); // not slept on and retried here: the queue's visibility timeout is the wait
+    }
+
+    [Fact]
+    public void Given_Retry_After_as_an_HTTP_date_then_the_wait_is_counted_from_the_responses_own_Date()
+    {
+        // The HTTP server stamps its own Date, so this one is built by hand: SendGrid's clock, not ours, sets the wait.
+        using var message = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        message.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(new DateTimeOffset(2021, 6, 30, 10, 2, 0, TimeSpan.Zero));
+        message.Headers.Date = new DateTimeOffset(2021, 6, 30, 10, 0, 30, TimeSpan.Zero);
+
+        Assert.Equal(TimeSpan.FromSeconds(90), SendGridNoticeSender.RetryAfter(new SendGrid.Response(message.StatusCode, null, message.Headers)));
+
+        message.Headers.Date = new DateTimeOffset(2021, 6, 30, 10, 5, 0, TimeSpan.Zero); // already past: no wait, never negative
+        Assert.Equal(TimeSpan.Zero, SendGridNoticeSender.RetryAfter(new SendGrid.Response(message.StatusCode, null, message.Headers)));
+    }
+
+    [Fact]
+    public async Task Given_a_429_without_Retry_After_when_sending_then_no_wait_is_claimed()
+    {
+        Answer(429, """{"errors":[{"message":"too many requests"}]}""");
+        var email = new NoticeRenderer(new NoticeOptions()).Render(SampleJobcenterNotice(), Jobcenter, From);
+
+        var e = await Assert.ThrowsAsync<TransientNoticeException>(() => Sender().SendAsync(email, "impact60-2021-06-jobcenter", CancellationToken.None));
+
+        Assert.Null(e.RetryAfter);
+        Assert.DoesNotContain("Retry-After", e.Message);
     }
 
     [Theory]
