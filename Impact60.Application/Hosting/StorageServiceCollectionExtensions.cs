@@ -85,7 +85,11 @@ public static class StorageServiceCollectionExtensions
                 o.Retry.ShouldRetryAfterHeader = true; // a 429's Retry-After is the wait, not our backoff
                 o.AttemptTimeout.Timeout = tuning.AttemptTimeout;
                 o.TotalRequestTimeout.Timeout = tuning.TotalTimeout;
-                o.CircuitBreaker.SamplingDuration = tuning.AttemptTimeout * 2 > TimeSpan.FromSeconds(30) ? tuning.AttemptTimeout * 2 : TimeSpan.FromSeconds(30);
+                // Deliberate values, not the library's defaults (a minimum throughput of 100 attempts, which a nightly pull
+                // of a few requests never reaches): see RegisterResilienceOptions for why each.
+                o.CircuitBreaker.FailureRatio = tuning.CircuitFailureRatio;
+                o.CircuitBreaker.MinimumThroughput = tuning.CircuitMinimumThroughput;
+                o.CircuitBreaker.SamplingDuration = tuning.CircuitSamplingDuration;
                 o.CircuitBreaker.BreakDuration = tuning.CircuitBreakDuration;
             })
             .Services.AddHttpClient<RegisterApiClient>()

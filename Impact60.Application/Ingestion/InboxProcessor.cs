@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
@@ -6,17 +7,20 @@ using Impact60.Application.Storage;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Impact60.Application.Ingestion;
 
-/// <summary>The outcome of processing one dropped file.</summary>
-public sealed record InboxOutcome(string BlobName, InboxStatus Status, IngestionResult? Result, string? Error);
+/// <summary>The outcome of processing one dropped file. <see cref="BlobName"/> is the inbox name as given (it may hold
+/// personal data: never print or log it unmasked); <see cref="Error"/> is masked; <see cref="ErrorReport"/> is the name of
+/// the error report written beside a file rejected whole.</summary>
+public sealed record InboxOutcome(string BlobName, InboxStatus Status, IngestionResult? Result, string? Error, string? ErrorReport = null);
 
 public enum InboxStatus
 {
     /// <summary>Ingested (or found to be a duplicate) and removed from the inbox; its bytes are in the evidence archive.</summary>
     Ingested,
-    /// <summary>Unreadable as a whole: left in place, the reason in <c>{blob}.error.txt</c> beside it.</summary>
+    /// <summary>Unreadable as a whole: left in place, the reason in an error report beside it (<see cref="InboxProcessor.ErrorReportName"/>).</summary>
     Rejected,
     /// <summary>Not in the inbox (already processed by an earlier attempt, or an error report): nothing to do.</summary>
     NotFound,
@@ -29,11 +33,15 @@ public enum InboxStatus
 /// retries and a poison queue for free.
 /// Idempotent: a retry after a crash either finds the blob gone (done) or ingests it again, which the delivery log
 /// recognises as a duplicate (or, if the crash came before the log entry, redoes idempotently).
+/// <para>The jobcenter names its files, and a name may carry a CPR number (<c>weeks-0101901234.csv</c>). The dropped
+/// file itself is theirs and stays as named, but nothing Impact60 writes or logs carries the name unmasked: the error
+/// report is named by <see cref="ErrorReportName"/>, its text and the log lines use the masked name.</para>
 /// </summary>
-public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ingestion, ILogger<InboxProcessor> logger)
+public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ingestion, IOptions<PseudonymisationOptions> key, ILogger<InboxProcessor> logger)
 {
     public const string ErrorSuffix = ".error.txt";
     private readonly BlobContainerClient _inbox = clients.Container(StorageNames.Containers.RegisterInbox);
+    private readonly Lazy<byte[]> _nameKey = new(() => NameKey(key.Value));
 
     public async Task<InboxOutcome> ProcessAsync(string blobName, DateOnly today, CancellationToken cancellationToken = default)
     {
@@ -42,6 +50,7 @@ public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ing
             return new InboxOutcome(blobName, InboxStatus.NotFound, null, null);
 
         var blob = _inbox.GetBlobClient(blobName);
+        var errorReport = ErrorReportName(blobName);
         var temp = Path.Combine(Path.GetTempPath(), $"impact60-inbox-{Guid.NewGuid():N}.tmp");
         try
         {
@@ -67,14 +76,17 @@ public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ing
             catch (RegisterFileException e)
             {
                 var reason = Cpr.MaskAll($"{source} was not ingested: {e.Reason}. Correct the file and drop it again (the rejected file stays here).");
-                await _inbox.GetBlobClient(blobName + ErrorSuffix)
+                await _inbox.GetBlobClient(errorReport)
                     .UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(reason + "\n")), overwrite: true, cancellationToken).ConfigureAwait(false);
-                logger.LogWarning("Inbox file {Source} rejected whole: {Reason}", source, Cpr.MaskAll(e.Reason));
-                return new InboxOutcome(blobName, InboxStatus.Rejected, null, reason);
+                logger.LogWarning("Inbox file {Source} rejected whole ({ErrorReport} written beside it): {Reason}", source, errorReport, Cpr.MaskAll(e.Reason));
+                return new InboxOutcome(blobName, InboxStatus.Rejected, null, reason, errorReport);
             }
 
-            // Ingested (its bytes are in the evidence archive): remove it, and any error report of an earlier bad version.
-            await _inbox.GetBlobClient(blobName + ErrorSuffix).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Ingested (its bytes are in the evidence archive): remove it, and any error report of an earlier bad version
+            // (also one an earlier release named after the unmasked file name).
+            await _inbox.GetBlobClient(errorReport).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (errorReport != blobName + ErrorSuffix)
+                await _inbox.GetBlobClient(blobName + ErrorSuffix).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             return new InboxOutcome(blobName, InboxStatus.Ingested, result, null);
         }
@@ -83,6 +95,25 @@ public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ing
             File.Delete(temp);
         }
     }
+
+    /// <summary>
+    /// The error report for a file rejected whole, beside it in the inbox: <c>{name}.error.txt</c> when the name holds
+    /// nothing CPR-shaped; otherwise the masked name plus 8 hex digits of a keyed hash of the real name
+    /// (<c>weeks-XXXXXX-XXXX.csv.1f3a9c0b.error.txt</c>), so two files that mask alike get reports of their own and the
+    /// report of a given file is found again (to delete it once a corrected file is ingested). Keyed (HMAC under a key
+    /// derived from the pseudonymisation key): an unkeyed hash of a name like <c>weeks-{cpr}.csv</c> could be reversed by
+    /// trying every CPR.
+    /// </summary>
+    public string ErrorReportName(string blobName)
+    {
+        var masked = RegisterIngestion.MaskedSource(blobName);
+        if (masked == blobName) return blobName + ErrorSuffix;
+        var hash = HMACSHA256.HashData(_nameKey.Value, Encoding.UTF8.GetBytes(blobName));
+        return $"{masked}.{Convert.ToHexStringLower(hash.AsSpan(0, 4))}{ErrorSuffix}";
+    }
+
+    private static byte[] NameKey(PseudonymisationOptions options) =>
+        HMACSHA256.HashData(Convert.FromBase64String(options.Key!.Trim()), "impact60:inbox-error-report-name"u8);
 
     /// <summary>A referrals file has a <c>referral_id</c> column; anything else is read as weeks (long or wide form) and
     /// the weeks reader says precisely what is wrong if it is neither.</summary>

@@ -32,8 +32,10 @@ public sealed class RegisterIngestion(
     {
         await using var delivery = await BufferedDelivery.FromStreamAsync(content, cancellationToken).ConfigureAwait(false);
         var latestAllowedWeek = IsoWeek.Containing(today);
-        return await IngestAsync(delivery, MaskedSource(fileName), WeeksKind, "csv",
-            (stream, rejections) => Parsed.OfWeeks(WeeksFile.Read(stream, fileName, pseudonymizer, latestAllowedWeek, rejections).ToList()),
+        // The reader gets the masked name too: it goes into every rejection and into the message of a file rejected whole.
+        var source = MaskedSource(fileName);
+        return await IngestAsync(delivery, source, WeeksKind, "csv",
+            (stream, rejections) => Parsed.OfWeeks(WeeksFile.Read(stream, source, pseudonymizer, latestAllowedWeek, rejections).ToList()),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -42,13 +44,17 @@ public sealed class RegisterIngestion(
     public async Task<IngestionResult> IngestReferralsFileAsync(Stream content, string fileName, DateOnly today, CancellationToken cancellationToken = default)
     {
         await using var delivery = await BufferedDelivery.FromStreamAsync(content, cancellationToken).ConfigureAwait(false);
-        return await IngestAsync(delivery, MaskedSource(fileName), ReferralsKind, "csv",
-            (stream, rejections) => Parsed.OfReferrals(ReferralFile.Read(stream, fileName, pseudonymizer, rejections).ToList()),
+        var source = MaskedSource(fileName);
+        return await IngestAsync(delivery, source, ReferralsKind, "csv",
+            (stream, rejections) => Parsed.OfReferrals(ReferralFile.Read(stream, source, pseudonymizer, rejections).ToList()),
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A file name can be anything the jobcenter chose: anything CPR-shaped in it is masked before it is stored or logged.</summary>
     internal static string MaskedSource(string fileName) => Cpr.MaskAll(fileName);
+
+    private static Rejection Masked(Rejection r) =>
+        new(Cpr.MaskAll(r.File), r.Line, Cpr.MaskAll(r.Reason), Cpr.MaskAll(r.MaskedRawLine));
 
     internal sealed record Parsed(IReadOnlyList<Referral>? Referrals, IReadOnlyList<RegisterWeek>? Weeks)
     {
@@ -90,8 +96,11 @@ public sealed class RegisterIngestion(
             await deliveries.AppendAsync(new DeliveryRecord(deliveryId, delivery.Sha256, source, kind, receivedAt, DeliveryRecord.FileRejected,
                 false, 0, 0, 0, 0, 0, 0, 0, evidenceBlobName, null, Cpr.MaskAll(e.Reason)), cancellationToken).ConfigureAwait(false);
             logger.LogWarning("Delivery {DeliveryId} from {Source} rejected whole: {Reason}", deliveryId, source, Cpr.MaskAll(e.Reason));
-            throw;
+            // Rethrown masked: callers print and log this message, whatever the reader put in it.
+            throw new RegisterFileException(source, Cpr.MaskAll(e.Reason));
         }
+        // The readers mask already; masked again here because these go to the CLI, logs and the report whatever a reader does.
+        for (var i = 0; i < rejections.Count; i++) rejections[i] = Masked(rejections[i]);
         var rowsRead = (parsed.Weeks?.Count ?? 0) + (parsed.Referrals?.Count ?? 0) + rejections.Count;
 
         ParticipantWriteResult written;

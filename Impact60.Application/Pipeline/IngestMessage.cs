@@ -1,11 +1,30 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Impact60.Application.Configuration;
+using Impact60.Application.Ingestion;
+using Impact60.Domain.Primitives;
 
 namespace Impact60.Application.Pipeline;
 
-/// <summary>The <c>ingest</c> queue message: which blob of the register inbox to ingest. Blob names carry no personal data.</summary>
+/// <summary>
+/// The <c>ingest</c> queue message: which blob of the register inbox to ingest. Two shapes arrive on the queue:
+/// <list type="bullet">
+/// <item><c>{"blobName":"weeks-2021-06.csv"}</c>, written by the CLI, the demo or an operator (strict: nothing else in it);</item>
+/// <item>an Event Grid <c>Microsoft.Storage.BlobCreated</c> event, one per message, as the storage account's system topic
+/// delivers it to the queue (Event Grid schema: <c>eventType</c>, <c>subject</c>
+/// <c>/blobServices/default/containers/{container}/blobs/{name}</c>, <c>data.url</c>; the CloudEvents schema's
+/// <c>type</c> is read too). The blob name is taken from <c>subject</c>, else from <c>data.url</c>.</item>
+/// </list>
+/// An event that is not for Impact60 to ingest (another container, another event type, an error report Impact60 wrote
+/// itself beside a rejected file) is <see cref="IngestRequest.Ignored"/>: the function logs it and completes it, it is
+/// not poison. Anything else unreadable is a <see cref="FormatException"/> with the reason.
+/// Blob names may be whatever the jobcenter chose: every reason text has CPR-shaped runs masked.
+/// </summary>
 public sealed record IngestMessage(string BlobName)
 {
+    private const string BlobCreated = "Microsoft.Storage.BlobCreated";
+    private const string SubjectPrefix = "/blobServices/default/containers/";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -13,13 +32,97 @@ public sealed record IngestMessage(string BlobName)
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>The blob to ingest; an event that is to be ignored is a <see cref="FormatException"/> here (use <see cref="Read"/> to tell them apart).</summary>
     public static IngestMessage FromJson(string json)
+    {
+        var request = Read(json);
+        return request.Message ?? throw new FormatException(request.Ignored);
+    }
+
+    /// <summary>Reads either shape. Returns the blob to ingest, or why the message is to be completed without ingesting.</summary>
+    /// <exception cref="FormatException">Neither shape, or a shape with a missing or unusable blob name.</exception>
+    public static IngestRequest Read(string json)
+    {
+        JsonDocument document;
+        try { document = JsonDocument.Parse(json); }
+        catch (JsonException e)
+        {
+            // The parser's message quotes positions, not content.
+            throw new FormatException($"ingest message is not JSON of the form {{\"blobName\":\"…\"}} nor an Event Grid event: {e.Message}", e);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"ingest message must be a JSON object ({{\"blobName\":\"…\"}} or one Event Grid event), not a {root.ValueKind.ToString().ToLowerInvariant()}");
+            if (root.TryGetProperty("blobName", out _))
+                return IngestRequest.Ingest(FromBlobNameMessage(json));
+            if (root.TryGetProperty("eventType", out _) || (root.TryGetProperty("type", out _) && root.TryGetProperty("specversion", out _)))
+                return FromEvent(root);
+            throw new FormatException("ingest message is neither {\"blobName\":\"…\"} nor an Event Grid Microsoft.Storage.BlobCreated event (no 'blobName', no 'eventType')");
+        }
+    }
+
+    private static IngestMessage FromBlobNameMessage(string json)
     {
         IngestMessage? m;
         try { m = JsonSerializer.Deserialize<IngestMessage>(json, Json); }
-        catch (JsonException e) { throw new FormatException($"ingest message is not JSON of the form {{\"blobName\":\"…\"}}: {e.Message}", e); }
-        if (m is null || string.IsNullOrWhiteSpace(m.BlobName) || m.BlobName.Contains("..", StringComparison.Ordinal))
+        catch (JsonException e) { throw new FormatException($"ingest message is not JSON of the form {{\"blobName\":\"…\"}}: {Cpr.MaskAll(e.Message)}", e); }
+        if (m is null || !IsUsableName(m.BlobName))
             throw new FormatException("ingest message needs a blobName (a blob of the register-inbox container)");
         return m;
     }
+
+    private static IngestRequest FromEvent(JsonElement e)
+    {
+        var eventType = StringOf(e, "eventType") ?? StringOf(e, "type");
+        var id = StringOf(e, "id") is { Length: > 0 } i ? $" {Cpr.MaskAll(i)}" : "";
+        if (eventType != BlobCreated)
+            return IngestRequest.Ignore($"Event Grid event{id} is {Cpr.MaskAll(eventType ?? "(no type)")}, not {BlobCreated}: nothing to ingest");
+
+        var (container, name) = FromSubject(StringOf(e, "subject"))
+            ?? FromUrl(e.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? StringOf(data, "url") : null)
+            ?? throw new FormatException($"Event Grid event{id} names no blob: 'subject' is not {SubjectPrefix}<container>/blobs/<name> and 'data.url' is not a blob URL");
+        if (container != StorageNames.Containers.RegisterInbox)
+            return IngestRequest.Ignore($"Event Grid event{id} is for container '{Cpr.MaskAll(container)}', not {StorageNames.Containers.RegisterInbox}: nothing to ingest");
+        if (name.EndsWith(InboxProcessor.ErrorSuffix, StringComparison.Ordinal))
+            return IngestRequest.Ignore($"Event Grid event{id} is for {Cpr.MaskAll(name)}, an error report Impact60 wrote itself: nothing to ingest");
+        if (!IsUsableName(name))
+            throw new FormatException($"Event Grid event{id} names blob '{Cpr.MaskAll(name)}', which is not a blob of the register-inbox container");
+        return IngestRequest.Ingest(new IngestMessage(name));
+    }
+
+    /// <summary><c>/blobServices/default/containers/{container}/blobs/{name}</c>; the name may hold '/' (virtual folders).</summary>
+    private static (string Container, string Name)? FromSubject(string? subject)
+    {
+        if (subject is null || !subject.StartsWith(SubjectPrefix, StringComparison.Ordinal)) return null;
+        var rest = subject[SubjectPrefix.Length..];
+        var blobs = rest.IndexOf("/blobs/", StringComparison.Ordinal);
+        if (blobs <= 0) return null;
+        var name = rest[(blobs + "/blobs/".Length)..];
+        return name.Length == 0 ? null : (rest[..blobs], name);
+    }
+
+    /// <summary><c>https://{account}.blob.core.windows.net/{container}/{name}</c>, the name percent-encoded.</summary>
+    private static (string Container, string Name)? FromUrl(string? url)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")) return null;
+        var path = uri.AbsolutePath.TrimStart('/');
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == path.Length - 1) return null;
+        return (Uri.UnescapeDataString(path[..slash]), Uri.UnescapeDataString(path[(slash + 1)..]));
+    }
+
+    private static bool IsUsableName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && !name.Contains("..", StringComparison.Ordinal) && !name.StartsWith('/');
+
+    private static string? StringOf(JsonElement e, string property) =>
+        e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
+
+/// <summary>What an <c>ingest</c> message asks for: a blob to ingest, or (for an event not meant for Impact60) why there is nothing to do.</summary>
+public sealed record IngestRequest(IngestMessage? Message, string? Ignored)
+{
+    public static IngestRequest Ingest(IngestMessage message) => new(message, null);
+    public static IngestRequest Ignore(string reason) => new(null, reason);
 }

@@ -36,7 +36,11 @@ public sealed class RegisterApiClient(HttpClient http, IOptions<RegisterApiOptio
         {
             response = await http.GetAsync(new Uri(options.Value.BaseUrl!, relative), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
+        catch (Polly.CircuitBreaker.BrokenCircuitException e)
+        {
+            throw new RegisterApiException($"The {what} request was not sent: the register API failed repeatedly and the circuit breaker is open; it lets a request through again after a pause.", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
                                    || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new RegisterApiException($"The register API did not answer the {what} request after all retries: {e.Message}", e);

@@ -59,5 +59,31 @@ public sealed class RegisterResilienceOptions
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long an open circuit refuses calls before letting one through to test the register again. Shorter
+    /// than the nightly timer's retry delay (10 minutes), so the retried night finds the circuit closed or half-open.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The circuit opens when at least this share of the attempts in <see cref="CircuitSamplingDuration"/> failed
+    /// (5xx, 408, 429, timeouts, connection errors) and there were at least <see cref="CircuitMinimumThroughput"/> of them.
+    /// Nine in ten: the breaker is for a register that is down, not one that failed a page among good ones — after such a
+    /// failure the operator's (or the timer's) rerun must be let through at once to resume from the cursor. It also
+    /// means a request's own retries are never cut short by the breaker (with up to 8 retries, one good call in the window
+    /// keeps the ratio below 0.9 until the last attempt): the breaker only stops the calls after.
+    /// </summary>
+    public double CircuitFailureRatio { get; set; } = 0.9;
+
+    /// <summary>
+    /// Not the library's default of 100 attempts: a night makes a handful of requests (referrals plus a few weeks pages),
+    /// so 100 would never be reached and the breaker could never open. One request's full retry sequence
+    /// (<see cref="MaxRetryAttempts"/> + 1) instead: once a whole sequence has failed with hardly a success around it, the
+    /// register counts as down, and the next call (an operator's rerun straight after, another page) fails at once for
+    /// <see cref="CircuitBreakDuration"/> instead of waiting out another sequence against it.
+    /// </summary>
+    public int CircuitMinimumThroughput => Math.Max(2, MaxRetryAttempts + 1);
+
+    /// <summary>The window the failure ratio is measured over: the longest one request can take with all its retries
+    /// (<see cref="TotalTimeout"/>), and at least twice the attempt timeout (which the resilience library requires).</summary>
+    public TimeSpan CircuitSamplingDuration => TotalTimeout > AttemptTimeout * 2 ? TotalTimeout : AttemptTimeout * 2;
 }

@@ -166,47 +166,56 @@ public sealed class ParticipantStore(StorageClients clients)
         TableClient table, string partitionKey, Dictionary<string, TableEntity> incoming,
         Func<TableEntity, TableEntity, bool> same, CancellationToken cancellationToken)
     {
-        // The outcome of each row is decided the first time it is seen differing; a retry after a conflict only
-        // re-decides rows it writes again, so rows committed by an earlier attempt keep their New/Revised outcome.
-        var outcome = new Dictionary<string, Outcome>(StringComparer.Ordinal);
+        // A row's outcome is final once its write has committed. A conflict fails only the transaction it is in (an entity
+        // group transaction is all or nothing), so after one the partition is read again and every row not yet committed
+        // is compared anew: a row someone else added meanwhile is then a revision of theirs (or unchanged, if they wrote
+        // the same), and a row committed by an earlier chunk keeps the New or Revised it had.
+        var final = new Dictionary<string, Outcome>(StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
             var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
             await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == partitionKey, cancellationToken: cancellationToken).ConfigureAwait(false))
                 stored[e.RowKey] = e;
 
+            var pending = new Dictionary<string, Outcome>(StringComparer.Ordinal);
             var actions = new List<TableTransactionAction>();
             foreach (var (rowKey, entity) in incoming)
             {
+                if (final.ContainsKey(rowKey)) continue;
                 if (!stored.TryGetValue(rowKey, out var current))
                 {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
-                    outcome[rowKey] = Outcome.New;
+                    pending[rowKey] = Outcome.New;
                 }
                 else if (!same(current, entity))
                 {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag));
-                    if (!outcome.TryGetValue(rowKey, out var earlier) || earlier == Outcome.Unchanged) outcome[rowKey] = Outcome.Revised;
+                    pending[rowKey] = Outcome.Revised;
                 }
                 else
                 {
-                    outcome.TryAdd(rowKey, Outcome.Unchanged);
+                    pending[rowKey] = Outcome.Unchanged;
                 }
             }
 
+            var committed = new List<string>();
             try
             {
-                await SubmitAsync(table, actions, cancellationToken).ConfigureAwait(false);
-                return outcome;
+                await SubmitAsync(table, actions, committed, cancellationToken).ConfigureAwait(false);
+                foreach (var (rowKey, outcome) in pending) final[rowKey] = outcome;
+                return final;
             }
             catch (RequestFailedException e) when (e.Status is 412 or 409 && attempt < MaxConflictRetries)
             {
-                // Someone else wrote this partition since we read it: read it again and redo the comparison.
+                // Someone else wrote this partition since we read it: keep what did commit, read again and redo the rest.
+                foreach (var rowKey in committed) final[rowKey] = pending[rowKey];
             }
         }
     }
 
-    private async Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    /// <summary>Writes the actions, in transactions of up to 100; <paramref name="committed"/> collects the row keys of
+    /// every write that has committed, so a conflict part way knows which rows are done.</summary>
+    private async Task SubmitAsync(TableClient table, List<TableTransactionAction> actions, List<string> committed, CancellationToken cancellationToken)
     {
         if (WriteOneEntityAtATime)
         {
@@ -216,11 +225,15 @@ public sealed class ParticipantStore(StorageClients clients)
                     await table.AddEntityAsync(a.Entity, cancellationToken).ConfigureAwait(false);
                 else
                     await table.UpdateEntityAsync(a.Entity, a.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                committed.Add(a.Entity.RowKey);
             }
             return;
         }
         foreach (var chunk in actions.Chunk(MaxTransactionSize))
+        {
             await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+            committed.AddRange(chunk.Select(a => a.Entity.RowKey));
+        }
     }
 
     private static ParticipantWriteResult Summarise(IEnumerable<(Pseudonym Person, int New, int Revised, int Unchanged)> results)

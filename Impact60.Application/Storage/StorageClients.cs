@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -14,12 +15,19 @@ namespace Impact60.Application.Storage;
 /// </summary>
 public sealed class StorageClients
 {
-    public StorageClients(TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient queues)
+    /// <summary>The value of <c>AzureWebJobsStorage__credential</c> that asks for the app's managed identity (as the Functions host reads it).</summary>
+    public const string ManagedIdentity = "managedidentity";
+
+    public StorageClients(TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient queues, TokenCredential? credential = null)
     {
         Tables = tables;
         Blobs = blobs;
         Queues = queues;
+        Credential = credential;
     }
+
+    /// <summary>The identity the clients authenticate with; null for a connection string (shared key, local only).</summary>
+    public TokenCredential? Credential { get; }
 
     public TableServiceClient Tables { get; }
     public BlobServiceClient Blobs { get; }
@@ -55,15 +63,28 @@ public sealed class StorageClients
             throw new InvalidOperationException(
                 $"Storage is not configured: set '{AppSettingNames.StorageBlobServiceUri}', '{AppSettingNames.StorageQueueServiceUri}' and '{AppSettingNames.StorageTableServiceUri}' (managed identity, in Azure) or '{AppSettingNames.Storage}' to a connection string (locally).");
 
-        var clientId = AppSettings.Read(configuration, AppSettingNames.StorageClientId);
-        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId,
-        });
+        var credential = IdentityCredential(
+            AppSettings.Read(configuration, AppSettingNames.StorageCredential), AppSettings.Read(configuration, AppSettingNames.StorageClientId));
         return new StorageClients(
             new TableServiceClient(ParseUri(tableUri, AppSettingNames.StorageTableServiceUri), credential),
             new BlobServiceClient(ParseUri(blobUri, AppSettingNames.StorageBlobServiceUri), credential),
-            new QueueServiceClient(ParseUri(queueUri, AppSettingNames.StorageQueueServiceUri), credential, QueueOptions));
+            new QueueServiceClient(ParseUri(queueUri, AppSettingNames.StorageQueueServiceUri), credential, QueueOptions),
+            credential);
+    }
+
+    /// <summary>
+    /// The Functions host's convention: <c>__credential</c> = <c>managedidentity</c> is the app's managed identity, the
+    /// user-assigned one when <c>__clientId</c> is set (what the Bicep deploys). Unset (e.g. an operator's CLI against Azure):
+    /// DefaultAzureCredential, which also finds an <c>az login</c>.
+    /// </summary>
+    private static TokenCredential IdentityCredential(string? credential, string? clientId)
+    {
+        var userAssigned = string.IsNullOrWhiteSpace(clientId) ? null : clientId.Trim();
+        if (string.IsNullOrWhiteSpace(credential))
+            return new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = userAssigned });
+        if (!credential.Trim().Equals(ManagedIdentity, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"'{AppSettingNames.StorageCredential}' must be '{ManagedIdentity}' (or unset), not '{credential}'.");
+        return new ManagedIdentityCredential(userAssigned is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(userAssigned));
     }
 
     private static Uri ParseUri(string value, string setting) =>

@@ -39,7 +39,11 @@ public static class StoreCommands
         await using var host = await OpenAsync(args);
         args.RejectUnknown();
         var path = referrals ?? weeks!;
-        await using var file = OpenFile(path);
+        // The jobcenter names its files; a name (and so the path, and any I/O message quoting it) may hold a CPR number.
+        FileStream file;
+        try { file = OpenFile(path); }
+        catch (CannotRunException e) { throw new CannotRunException(Mask(e.Message), e); }
+        await using var _ = file;
         var ingestion = host.Get<RegisterIngestion>();
         IngestionResult result;
         try
@@ -50,13 +54,12 @@ public static class StoreCommands
         }
         catch (Impact60.Domain.Register.RegisterFileException e)
         {
-            throw new CannotRunException($"the file was rejected whole: {e.Message}");
+            throw new CannotRunException($"the file was rejected whole: {Mask(e.Message)}");
         }
         var queued = await new LocalPipeline(host).Nightly.VerifyChangedAsync(result.ChangedParticipants, asOf, CancellationToken.None);
-        await stdout.WriteLineAsync(result.ToString());
+        await stdout.WriteLineAsync(Mask(result.ToString()));
         await stdout.WriteLineAsync($"{queued} participant(s) queued for verification.");
-        foreach (var r in result.Rejections) await stdout.WriteLineAsync($"  rejected {r.File}:{r.Line}: {r.Reason}");
-        return CliApp.Ok;
+        return await ReportRejectionsAsync([result], stdout);
     }
 
     public static async Task<int> PullAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
@@ -66,11 +69,20 @@ public static class StoreCommands
         args.RejectUnknown();
         if (string.IsNullOrWhiteSpace(host.Configuration[CliHost.Key(AppSettingNames.RegisterBaseUrl)]))
             throw new CannotRunException($"no register API is configured: set {AppSettingNames.RegisterBaseUrl}");
-        var result = await host.Get<RegisterPull>().PullAsync(asOf);
-        await stdout.WriteLineAsync(result.Referrals.ToString());
-        foreach (var page in result.WeekPages) await stdout.WriteLineAsync(page.ToString());
+        PullResult result;
+        try
+        {
+            result = await host.Get<RegisterPull>().PullAsync(asOf);
+        }
+        catch (RegisterApiException e)
+        {
+            // The pages stored before the failure stay stored and the cursor stays behind the failed page: a rerun resumes.
+            throw new CannotRunException($"the pull failed: {Mask(e.Message).ReplaceLineEndings(" ")}");
+        }
+        await stdout.WriteLineAsync(Mask(result.Referrals.ToString()));
+        foreach (var page in result.WeekPages) await stdout.WriteLineAsync(Mask(page.ToString()));
         await stdout.WriteLineAsync($"cursor {result.Cursor:O}; {result.ChangedParticipants.Count} participant(s) changed");
-        return CliApp.Ok;
+        return await ReportRejectionsAsync([result.Referrals, .. result.WeekPages], stdout);
     }
 
     public static async Task<int> NightlyAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
@@ -145,4 +157,27 @@ public static class StoreCommands
             throw new CannotRunException($"cannot read '{path}': {e.Message}");
         }
     }
+
+    /// <summary>
+    /// Prints every rejected row of the deliveries (masked: file name, reason and all) and where the quarantine report is.
+    /// Exit code 1 (done, but needs attention) when any row was rejected: the jobcenter must correct and redeliver them.
+    /// </summary>
+    private static async Task<int> ReportRejectionsAsync(IReadOnlyList<IngestionResult> deliveries, TextWriter stdout)
+    {
+        var rejected = 0;
+        foreach (var delivery in deliveries)
+        {
+            foreach (var r in delivery.Rejections)
+                await stdout.WriteLineAsync(Mask($"  rejected {r.File}:{r.Line}: {r.Reason}"));
+            rejected += delivery.Rejections.Count;
+            if (delivery.Rejections.Count > 0 && delivery.QuarantineBlobName is { } report)
+                await stdout.WriteLineAsync($"  quarantine report: {StorageNames.Containers.Quarantine}/{report}");
+        }
+        if (rejected == 0) return CliApp.Ok;
+        await stdout.WriteLineAsync($"{rejected} row(s) rejected: the rest is stored; the rejected rows need correcting and redelivering.");
+        return CliApp.Problem;
+    }
+
+    /// <summary>Anything CPR-shaped masked: what these commands print may quote a file name or a register message.</summary>
+    private static string Mask(string text) => Impact60.Domain.Primitives.Cpr.MaskAll(text);
 }

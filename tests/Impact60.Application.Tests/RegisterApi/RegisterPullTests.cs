@@ -115,18 +115,39 @@ public sealed class RegisterPullTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task Given_the_register_answers_429_with_Retry_After_when_pulled_then_it_waits_retries_and_succeeds()
+    public async Task Given_the_register_answers_429_with_Retry_After_2_when_pulled_then_it_waits_at_least_2_seconds_before_retrying_and_succeeds()
     {
-        await using var host = await HostAsync();
+        await using var host = await HostAsync(); // backoff 20 ms in the test host: only Retry-After can make the wait 2 s
         ServeReferrals();
         _register.Given(WeeksRequest()).InScenario("busy").WillSetStateTo("told-to-wait")
-            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"));
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "2"));
         _register.Given(WeeksRequest()).InScenario("busy").WhenStateIs("told-to-wait").RespondWith(Json(Page(PageItems(1), null)));
 
         var result = await host.Get<RegisterPull>().PullAsync(Today);
 
         Assert.Equal(3, Assert.Single(result.WeekPages).NewWeeks);
         Assert.Equal([429, 200], WeeksStatuses());
+        // When the register received each request (WireMock's own log): the retry came no sooner than it was told.
+        var received = _register.LogEntries.Where(e => e.RequestMessage.Path == Weeks).Select(e => e.RequestMessage.DateTime).Order().ToList();
+        Assert.True(received[1] - received[0] >= TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(50),
+            $"retried after {(received[1] - received[0]).TotalMilliseconds:0} ms, though Retry-After said 2 s");
+    }
+
+    [Fact]
+    public async Task Given_the_register_keeps_failing_when_a_pull_has_used_up_its_retries_then_the_circuit_opens_and_the_next_pull_fails_at_once_without_calling_the_register()
+    {
+        await using var host = await HostAsync(); // 3 retries: the circuit opens once 4 attempts, 9 in 10 of them, failed
+        _register.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(503));
+        var pull = host.Get<RegisterPull>();
+
+        var first = await Assert.ThrowsAsync<RegisterApiException>(() => pull.PullAsync(Today));
+        var callsAfterFirst = _register.LogEntries.Count();
+        var second = await Assert.ThrowsAsync<RegisterApiException>(() => pull.PullAsync(Today));
+
+        Assert.Contains("answered the referrals request with 503", first.Message);
+        Assert.Equal(1 + 3, callsAfterFirst);
+        Assert.Contains("circuit breaker is open", second.Message);
+        Assert.Equal(callsAfterFirst, _register.LogEntries.Count()); // failed fast: the register was not asked again
     }
 
     [Fact]
@@ -201,6 +222,47 @@ public sealed class RegisterPullTests(AzuriteFixture azurite) : IDisposable
         var expected = Enumerable.Range(1, 4).SelectMany(PageItems)
             .ToDictionary(i => (PseudonymOf(host.Pseudonymizer, i.cpr).Value, i.week), i => i.code ?? "");
         Assert.Equal(expected.OrderBy(kv => kv.Key), stored.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
+    public async Task Given_storing_page_3_of_4_fails_when_pulled_then_the_cursor_is_still_page_2s_highest_changedAt_and_a_rerun_stores_every_week_exactly_once()
+    {
+        // The process "dies" while writing page 3's weeks (W13): whatever was to happen after, did not.
+        var crash = new BeforeRequest
+        {
+            Matches = m => BeforeRequest.IsWriteTo(m, StorageNames.Tables.RegisterWeeks) && BeforeRequest.BodyOf(m).Contains("2019-W13", StringComparison.Ordinal),
+            Before = _ => throw new SimulatedCrash("storing page 3"),
+        };
+        var armed = true;
+        var interception = new BeforeRequest { Matches = m => armed && crash.Matches(m), Before = crash.Before };
+        await using var host = await StorageTestHost.StartAsync(azurite, _register.Urls[0], tablePolicy: interception);
+        ServeReferrals();
+        ServeFourPages();
+        var pull = host.Get<RegisterPull>();
+
+        await Assert.ThrowsAsync<SimulatedCrash>(() => pull.PullAsync(Today));
+
+        // Page 3 was fetched (and archived as evidence) but not stored: the cursor must not have passed page 2.
+        Assert.Equal(MaxOf(2), await host.Get<PullCursor>().ReadAsync());
+        Assert.Equal(6, (await StoredWeeksAsync(host)).Count);
+
+        armed = false;
+        _register.Reset();
+        ServeReferrals();
+        _register.Given(WeeksRequest().WithParam("changedSince", "2019-05-02T02:00:00Z")).AtPriority(100)
+            .RespondWith(Json(Page([PageItems(2)[^1], .. PageItems(3)], "p4")));
+        _register.Given(WeeksRequest("p4")).AtPriority(1).RespondWith(Json(Page(PageItems(4), null)));
+
+        var rerun = await pull.PullAsync(Today);
+
+        Assert.Equal((3, 1), (rerun.WeekPages[0].NewWeeks, rerun.WeekPages[0].Unchanged));
+        Assert.Equal(3, rerun.WeekPages[1].NewWeeks);
+        Assert.Equal(MaxOf(4), await host.Get<PullCursor>().ReadAsync());
+        // Every week once: 6 new before the crash, 6 new in the rerun (page 2's repeated item is unchanged): the 12 person-weeks.
+        Assert.Equal(6, rerun.WeekPages.Sum(p => p.NewWeeks));
+        var expected = Enumerable.Range(1, 4).SelectMany(PageItems)
+            .ToDictionary(i => (PseudonymOf(host.Pseudonymizer, i.cpr).Value, i.week), i => i.code ?? "");
+        Assert.Equal(expected.OrderBy(kv => kv.Key), (await StoredWeeksAsync(host)).OrderBy(kv => kv.Key));
     }
 
     [Fact]

@@ -24,7 +24,8 @@ internal sealed class StorageTestHost : IAsyncDisposable
 
     public static async Task<StorageTestHost> StartAsync(
         AzuriteFixture azurite, string? registerBaseUrl = null, int referralCap = 120,
-        Action<Dictionary<string, string?>>? settingsOverride = null, Action<IServiceCollection>? servicesOverride = null)
+        Action<Dictionary<string, string?>>? settingsOverride = null, Action<IServiceCollection>? servicesOverride = null,
+        BeforeRequest? tablePolicy = null)
     {
         await azurite.CleanStorageAsync();
         var settings = new Dictionary<string, string?>
@@ -41,6 +42,8 @@ internal sealed class StorageTestHost : IAsyncDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
         services.AddFakeLogging();
         servicesOverride?.Invoke(services);
+        // Registered before the app's own (TryAdd) registration, which then keeps this one.
+        if (tablePolicy is not null) services.AddSingleton(BeforeRequest.Clients(azurite.ConnectionString, tablePolicy));
         services.AddImpact60RegisterApi(configuration, r =>
         {
             r.MaxRetryAttempts = 3;
