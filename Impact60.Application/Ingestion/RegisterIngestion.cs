@@ -46,7 +46,7 @@ public sealed class RegisterIngestion(
         await using var delivery = await BufferedDelivery.FromStreamAsync(content, cancellationToken).ConfigureAwait(false);
         var source = MaskedSource(fileName);
         return await IngestAsync(delivery, source, ReferralsKind, "csv",
-            (stream, rejections) => Parsed.OfReferrals(ReferralFile.Read(stream, source, pseudonymizer, rejections).ToList()),
+            (stream, rejections) => Parsed.OfReferrals(ReferralFile.ReadRows(stream, source, pseudonymizer, rejections).ToList()),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -56,10 +56,15 @@ public sealed class RegisterIngestion(
     private static Rejection Masked(Rejection r) =>
         new(Cpr.MaskAll(r.File), r.Line, Cpr.MaskAll(r.Reason), Cpr.MaskAll(r.MaskedRawLine));
 
-    internal sealed record Parsed(IReadOnlyList<Referral>? Referrals, IReadOnlyList<RegisterWeek>? Weeks)
+    internal sealed record Parsed(IReadOnlyList<ReferralRow>? Referrals, IReadOnlyList<RegisterWeek>? Weeks)
     {
         public static Parsed OfWeeks(IReadOnlyList<RegisterWeek> weeks) => new(null, weeks);
-        public static Parsed OfReferrals(IReadOnlyList<Referral> referrals) => new(referrals, null);
+        public static Parsed OfReferrals(IReadOnlyList<ReferralRow> referrals) => new(referrals, null);
+
+        /// <summary>Referrals that did not come from a file (an API page): the line is the item's position, the raw line
+        /// the referral as a file row would hold it, CPR masked.</summary>
+        public static Parsed OfReferrals(IReadOnlyList<Referral> referrals) =>
+            new(referrals.Select((r, i) => new ReferralRow(r, i + 1, AsMaskedRow(r))).ToList(), null);
     }
 
     internal async Task<IngestionResult> IngestAsync(
@@ -141,27 +146,33 @@ public sealed class RegisterIngestion(
     /// <summary>
     /// DOMAIN.md "Referrals": the programme takes at most <see cref="IngestionOptions.ReferralCap"/> referrals. Ids already
     /// stored are updates and always pass; new ids are taken in file order until the cap, the rest rejected with the reason.
-    /// The reader does not tell which line a referral came from, so the rejection names the referral id (line 0).
+    /// A rejection names the referral's line and its raw line with the CPR masked, like a reader's.
     /// </summary>
-    private async Task<List<Referral>> ApplyReferralCapAsync(IReadOnlyList<Referral> referrals, string source, List<Rejection> rejections, CancellationToken cancellationToken)
+    private async Task<List<Referral>> ApplyReferralCapAsync(IReadOnlyList<ReferralRow> rows, string source, List<Rejection> rejections, CancellationToken cancellationToken)
     {
         var cap = options.Value.ReferralCap;
         var known = (await participants.ReadReferralsAsync(cancellationToken).ConfigureAwait(false))
             .Select(r => r.ReferralId).ToHashSet(StringComparer.Ordinal);
         var taken = new List<Referral>();
-        foreach (var referral in referrals)
+        foreach (var row in rows)
         {
+            var referral = row.Referral;
             if (known.Contains(referral.ReferralId) || known.Count < cap)
             {
                 known.Add(referral.ReferralId);
                 taken.Add(referral);
                 continue;
             }
-            rejections.Add(new Rejection(source, 0,
+            rejections.Add(new Rejection(source, row.Line,
                 $"referral {referral.ReferralId} is new and would exceed the programme's referral cap of {cap} ({known.Count} referrals already taken)",
-                string.Join(';', referral.ReferralId, Cpr.Masked, referral.ReferredOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), referral.CourseStart.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                    referral.CourseEnd?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "", referral.FokusRef, referral.Business)));
+                row.MaskedRawLine));
         }
         return taken;
+    }
+
+    private static string AsMaskedRow(Referral r)
+    {
+        static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join(';', r.ReferralId, Cpr.Masked, Date(r.ReferredOn), Date(r.CourseStart), r.CourseEnd is { } end ? Date(end) : "", r.FokusRef, r.Business);
     }
 }

@@ -121,6 +121,9 @@ public sealed class FileIngestionTests(AzuriteFixture azurite)
         Assert.Equal(2, result.RowsRejected);
         Assert.All(result.Rejections, r => Assert.Contains("referral cap of 3", r.Reason));
         Assert.Equal(["JC-2018-0004", "JC-2018-0005"], result.Rejections.Select(r => r.Reason.Split(' ')[1]));
+        Assert.Equal([4, 5], result.Rejections.Select(r => r.Line)); // physical lines of referrals-2.csv (header is line 1)
+        Assert.All(result.Rejections, r => Assert.StartsWith("JC-2018-000", r.MaskedRawLine));
+        Assert.All(result.Rejections, r => Assert.Contains(Impact60.Domain.Primitives.Cpr.Masked, r.MaskedRawLine));
         var stored = await host.Participants.ReadReferralsAsync();
         Assert.Equal(["JC-2018-0001", "JC-2018-0002", "JC-2018-0003"], stored.Select(r => r.ReferralId));
         Assert.Equal("Facility Service", stored[0].Business);
