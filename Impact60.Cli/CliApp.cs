@@ -23,6 +23,7 @@ public static class CliApp
             ["settle"] = (StoreCommands.SettleUsage, StoreCommands.SettleAsync),
             ["invoices"] = (StoreCommands.InvoicesUsage, StoreCommands.InvoicesAsync),
             ["replay"] = (StoreCommands.ReplayUsage, StoreCommands.ReplayAsync),
+            ["reissue"] = (ReissueCommand.Usage, ReissueCommand.RunAsync),
             ["generate-sample"] = (SampleCommand.Usage, SampleCommand.RunAsync),
         };
 

@@ -36,6 +36,17 @@ public sealed class CliHost : IAsyncDisposable
         [Key(AppSettingNames.NoticesLanguage)] = "da",
     };
 
+    /// <summary>
+    /// The host of an operator command against the configured store: the app settings from the environment over the
+    /// local defaults, notices to <c>{out}/emails</c> (when no SendGrid key is set), events to <c>{out}/events</c>
+    /// (when no Service Bus is set).
+    /// </summary>
+    public static Task<CliHost> OpenStoreAsync(string? outFolder)
+    {
+        var output = Path.GetFullPath(outFolder ?? "out");
+        return StartAsync(LocalDefaults(output), null, Path.Combine(output, "events"), LogLevel.Warning);
+    }
+
     public static string Key(string appSetting) => appSetting.Replace("__", ":", StringComparison.Ordinal);
 
     public static async Task<CliHost> StartAsync(IDictionary<string, string?> defaults, IDictionary<string, string?>? overrides, string outboxFolder, LogLevel logLevel)

@@ -51,7 +51,9 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<SettlementService>();
 
         services.AddImpact60Notices(configuration);
-        services.TryAddSingleton<INoticeLedger, TableNoticeLedger>();
+        services.TryAddSingleton<TableNoticeLedger>();
+        services.TryAddSingleton<INoticeLedger>(sp => sp.GetRequiredService<TableNoticeLedger>());
+        services.TryAddSingleton<SettlementReissue>();
         services.TryAddSingleton<INoticeContentSource, SettlementNoticeContent>();
         return services;
     }

@@ -38,6 +38,19 @@ public sealed class TableNoticeLedger(StorageClients clients, TimeProvider clock
         }
     }
 
+    /// <summary>Removes the sent-once record, so the notice is sent again (only on the operator's request: <see cref="SettlementReissue"/>).</summary>
+    public async Task ForgetAsync(NoticeKey key, CancellationToken ct)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(key.SettlementId, key.IdempotencyKey, ETag.All, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Never sent (or already forgotten): nothing to remove.
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ListAsync(string settlementId, CancellationToken ct)
     {
         var result = new List<string>();

@@ -12,6 +12,8 @@ namespace Impact60.Application.Settlement;
 /// (the counter is ETag-checked). Row keys:
 /// <list type="bullet">
 /// <item><c>series|{series}</c> — the next number of a document series;</item>
+/// <item><c>head|settlements</c> — rewritten by every numbering, so a plan computed before another settlement was
+/// numbered fails its ETag check instead of invoicing the same weeks twice;</item>
 /// <item><c>settlement|{yyyy-MM}</c> — one settlement period: status, plan, document numbers;</item>
 /// <item><c>doc|{number}</c> and <c>line|{number}|{n}</c> — the documents and their lines;</item>
 /// <item><c>invoiced|{grain}</c> — what is invoiced so far per participant, period, class and tariff.</item>
@@ -37,9 +39,12 @@ public sealed class SettlementLedger(TableClient table, string programme)
         return result.OrderBy(s => s.Period, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<IReadOnlyDictionary<string, InvoicedGrain>> ReadInvoicedAsync(CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, InvoicedGrain>> ReadInvoicedAsync(CancellationToken ct) =>
+        (await ReadInvoicedEntitiesAsync(ct)).ToDictionary(kv => kv.Key, kv => kv.Value.Grain, StringComparer.Ordinal);
+
+    private async Task<Dictionary<string, (InvoicedGrain Grain, ETag ETag)>> ReadInvoicedEntitiesAsync(CancellationToken ct)
     {
-        var result = new Dictionary<string, InvoicedGrain>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (InvoicedGrain, ETag)>(StringComparer.Ordinal);
         await foreach (var e in QueryPrefixAsync("invoiced|", ct))
         {
             var g = new InvoicedGrain(
@@ -48,42 +53,59 @@ public sealed class SettlementLedger(TableClient table, string programme)
                 MoneyText.Parse(e.GetString("UnitPrice")), e.GetInt32("Weeks") ?? 0, MoneyText.Parse(e.GetString("Gross")),
                 MoneyText.Parse(e.GetString("CapReduction")), MoneyText.Parse(e.GetString("Amount")),
                 e.GetString("LastInvoiceNumber") ?? "", e.GetString("LastSettlement") ?? "");
-            result[LedgerKeys.Grain(g.ReferralId, g.PeriodIndex, g.Class, g.UnitPrice)] = g;
+            result[LedgerKeys.Grain(g.ReferralId, g.PeriodIndex, g.Class, g.UnitPrice)] = (g, e.ETag);
         }
         return result;
     }
 
     /// <summary>
-    /// Allocates the numbers the plan needs and records the settlement as Numbered, in one transaction.
-    /// If another run got there first, returns what that run recorded.
+    /// The ledger's head: one row that every numbering transaction rewrites. A plan is computed from the invoiced-so-far
+    /// grains as they stood when the head was read; numbering it is conditional on the head's ETag, so a plan computed
+    /// before another settlement was numbered can never be issued (it would invoice the same weeks twice).
     /// </summary>
-    public async Task<SettlementRecord> NumberAsync(SettlementPlan plan, string planBlob, string planSha256,
-        string invoiceSeries, string creditNoteSeries, CancellationToken ct)
+    public async Task<LedgerHead> ReadHeadAsync(CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(programme, HeadRow, cancellationToken: ct);
+        return response.HasValue ? new LedgerHead(response.Value!.ETag, response.Value.GetString("LastPeriod")) : new LedgerHead(null, null);
+    }
+
+    private const string HeadRow = "head|settlements";
+
+    /// <summary>
+    /// Allocates the numbers the plan needs, moves the head and records the settlement as Numbered, in one transaction
+    /// conditional on the counters' and the head's ETags. Returns the record of this period — the new one, or the one a
+    /// concurrent run recorded first (whose plan is then the one to issue) — or null when another settlement was numbered
+    /// since <paramref name="head"/> was read: the plan may be stale and must be computed again.
+    /// </summary>
+    public async Task<SettlementRecord?> TryNumberAsync(SettlementPlan plan, string planBlob, string planSha256,
+        string invoiceSeries, string creditNoteSeries, LedgerHead head, CancellationToken ct)
+    {
+        var existing = await GetSettlementAsync(plan.Period, ct);
+        if (existing is not null) return existing;
+
+        var actions = new List<TableTransactionAction>();
+        string? invoiceNumber = null, creditNumber = null;
+        if (plan.InvoiceLines.Count > 0)
+            invoiceNumber = await NextNumberAsync(invoiceSeries, actions, ct);
+        if (plan.CreditLines.Count > 0)
+            creditNumber = await NextNumberAsync(creditNoteSeries, actions, ct);
+
+        var headEntity = new TableEntity(programme, HeadRow) { ["LastPeriod"] = plan.Period };
+        actions.Add(head.ETag is { } etag
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, headEntity, etag)
+            : new TableTransactionAction(TableTransactionActionType.Add, headEntity));
+        var record = new SettlementRecord(plan.Period, plan.AsOf, SettlementStatus.Numbered, planBlob, planSha256,
+            invoiceNumber, creditNumber, plan.InvoiceTotal, plan.CreditTotal);
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, FromSettlement(record)));
+        try
         {
-            var existing = await GetSettlementAsync(plan.Period, ct);
-            if (existing is not null) return existing;
-
-            var actions = new List<TableTransactionAction>();
-            string? invoiceNumber = null, creditNumber = null;
-            if (plan.InvoiceLines.Count > 0)
-                invoiceNumber = await NextNumberAsync(invoiceSeries, actions, ct);
-            if (plan.CreditLines.Count > 0)
-                creditNumber = await NextNumberAsync(creditNoteSeries, actions, ct);
-
-            var record = new SettlementRecord(plan.Period, plan.AsOf, SettlementStatus.Numbered, planBlob, planSha256,
-                invoiceNumber, creditNumber, plan.InvoiceTotal, plan.CreditTotal);
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, FromSettlement(record)));
-            try
-            {
-                await table.SubmitTransactionAsync(actions, ct);
-                return record;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 10)
-            {
-                // A concurrent run moved a counter or recorded this settlement: read again and retry.
-            }
+            await table.SubmitTransactionAsync(actions, ct);
+            return record;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+        {
+            // A counter, the head or this period's record moved under us: nothing of ours was written (one transaction).
+            return await GetSettlementAsync(plan.Period, ct);
         }
     }
 
@@ -149,37 +171,50 @@ public sealed class SettlementLedger(TableClient table, string programme)
 
     /// <summary>
     /// Adds the plan's differences to the invoiced-so-far grains. Each grain remembers the last settlement applied to it,
-    /// so a rerun after a crash halfway skips the grains already done instead of adding twice.
+    /// so a rerun after a crash halfway skips the grains already done instead of adding twice. Writes are ETag-checked:
+    /// if a concurrent completion of the same settlement wrote a grain first, the grains are read again and only what is
+    /// still missing is written.
     /// </summary>
     public async Task ApplyInvoicedAsync(SettlementRecord record, SettlementPlan plan, CancellationToken ct)
     {
         var deltas = plan.InvoiceLines.Select(l => (Line: l, Sign: 1, Number: record.InvoiceNumber!))
             .Concat(plan.CreditLines.Select(l => (Line: l, Sign: -1, Number: record.CreditNoteNumber!)))
             .ToList();
-        var current = await ReadInvoicedAsync(ct);
-        var writes = new List<TableTransactionAction>();
-        foreach (var (line, sign, number) in deltas)
+        for (var attempt = 1; ; attempt++)
         {
-            current.TryGetValue(line.GrainKey, out var before);
-            if (before?.LastSettlement == plan.Period) continue;
-            var entity = new TableEntity(programme, "invoiced|" + line.GrainKey)
+            var current = await ReadInvoicedEntitiesAsync(ct);
+            var writes = new List<TableTransactionAction>();
+            foreach (var (line, sign, number) in deltas)
             {
-                ["ReferralId"] = line.ReferralId, ["FokusRef"] = line.FokusRef, ["PeriodFirstWeek"] = line.PeriodFirstWeek,
-                ["PeriodLastWeek"] = line.PeriodLastWeek, ["PeriodIndex"] = line.PeriodIndex, ["Class"] = line.Class.ToString(),
-                ["UnitPrice"] = MoneyText.Format(line.UnitPrice),
-                ["Weeks"] = (before?.Weeks ?? 0) + sign * line.Weeks,
-                ["Gross"] = MoneyText.Format((before?.Gross ?? 0m) + sign * line.Gross),
-                ["CapReduction"] = MoneyText.Format((before?.CapReduction ?? 0m) + sign * line.CapReduction),
-                ["Amount"] = MoneyText.Format((before?.Amount ?? 0m) + sign * line.Amount),
-                ["LastInvoiceNumber"] = sign > 0 ? number : before?.LastInvoiceNumber ?? "",
-                ["LastSettlement"] = plan.Period,
-            };
-            writes.Add(before is null
-                ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                : new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+                InvoicedGrain? before = current.TryGetValue(line.GrainKey, out var found) ? found.Grain : null;
+                if (before?.LastSettlement == plan.Period) continue;
+                var entity = new TableEntity(programme, "invoiced|" + line.GrainKey)
+                {
+                    ["ReferralId"] = line.ReferralId, ["FokusRef"] = line.FokusRef, ["PeriodFirstWeek"] = line.PeriodFirstWeek,
+                    ["PeriodLastWeek"] = line.PeriodLastWeek, ["PeriodIndex"] = line.PeriodIndex, ["Class"] = line.Class.ToString(),
+                    ["UnitPrice"] = MoneyText.Format(line.UnitPrice),
+                    ["Weeks"] = (before?.Weeks ?? 0) + sign * line.Weeks,
+                    ["Gross"] = MoneyText.Format((before?.Gross ?? 0m) + sign * line.Gross),
+                    ["CapReduction"] = MoneyText.Format((before?.CapReduction ?? 0m) + sign * line.CapReduction),
+                    ["Amount"] = MoneyText.Format((before?.Amount ?? 0m) + sign * line.Amount),
+                    ["LastInvoiceNumber"] = sign > 0 ? number : before?.LastInvoiceNumber ?? "",
+                    ["LastSettlement"] = plan.Period,
+                };
+                writes.Add(before is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, found.ETag));
+            }
+            try
+            {
+                foreach (var chunk in writes.Chunk(MaxBatch))
+                    await table.SubmitTransactionAsync(chunk, ct);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 10)
+            {
+                // Another completion of this settlement wrote some grains first: read again, write only what is missing.
+            }
         }
-        foreach (var chunk in writes.Chunk(MaxBatch))
-            await table.SubmitTransactionAsync(chunk, ct);
     }
 
     public async Task MarkIssuedAsync(SettlementRecord record, CancellationToken ct)
@@ -222,5 +257,8 @@ public sealed class SettlementLedger(TableClient table, string programme)
 
     private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
+
+/// <summary>The ledger's head as read before planning: its ETag (null when no settlement was ever numbered) and the last period numbered.</summary>
+public sealed record LedgerHead(ETag? ETag, string? LastPeriod);
 
 public sealed record LedgerDocument(string Number, string Kind, string Period, DateOnly IssueDate, decimal Total, int LineCount, string Corrects);

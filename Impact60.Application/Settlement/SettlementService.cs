@@ -12,21 +12,15 @@ public interface ISettlementOutput
     Task PublishAsync(SettlementRecord record, SettlementPlan plan, CancellationToken ct);
 }
 
-/// <summary>Named points between the writes of a settlement; tests throw there to prove a rerun recovers.</summary>
-public sealed class SettlementFaults
-{
-    public Action<string>? At { get; set; }
-    internal void Hit(string point) => At?.Invoke(point);
-}
-
 public sealed record SettlementOutcome(SettlementRecord Record, SettlementPlan Plan, bool AlreadyIssued);
 
 /// <summary>
 /// Monthly settlement: due = entitlement − already invoiced, per participant, verification period, week class and tariff
 /// (DOMAIN.md "Settlement"). Steps, each safe to repeat: (1) fix the plan (content-addressed blob); (2) allocate the
-/// numbers and record the settlement in one transaction; (3) write documents and lines; (4) move the invoiced-so-far
-/// grains; (5) publish documents, notices and the event; (6) mark issued. A rerun resumes from the ledger's state and
-/// issues exactly the recorded plan, so a crash at any point gives the documents one clean run gives.
+/// numbers and record the settlement in one transaction, conditional on the ledger not having moved since the plan was
+/// computed; (3) write documents and lines; (4) move the invoiced-so-far grains; (5) publish documents, notices and the
+/// event; (6) mark issued. A rerun resumes from the ledger's state and issues exactly the recorded plan, so a crash after
+/// any write gives the documents one clean run gives (tests/…/Settlement/SettlementCrashTests crash after every write).
 /// </summary>
 public sealed class SettlementService(
     SettlementLedger ledger,
@@ -34,62 +28,68 @@ public sealed class SettlementService(
     IEntitlementReader entitlements,
     SettlementTerms terms,
     IEnumerable<ISettlementOutput> outputs,
-    ILogger<SettlementService> logger,
-    SettlementFaults? faults = null)
+    ILogger<SettlementService> logger)
 {
+    /// <summary>How often a plan is computed again because another settlement was numbered meanwhile (a race, not a loop).</summary>
+    private const int MaxPlanAttempts = 5;
+
     public async Task<SettlementOutcome> SettleAsync(string period, DateOnly asOf, CancellationToken ct)
     {
-        var record = await ledger.GetSettlementAsync(period, ct);
-        if (record is { Status: SettlementStatus.Issued })
+        for (var attempt = 1; ; attempt++)
         {
-            logger.LogInformation("Settlement {Period} was already issued; returning its documents {Numbers}", period, string.Join(",", record.DocumentNumbers));
-            return new SettlementOutcome(record, await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct), AlreadyIssued: true);
-        }
+            var record = await ledger.GetSettlementAsync(period, ct);
+            if (record is { Status: SettlementStatus.Issued })
+            {
+                logger.LogInformation("Settlement {Period} was already issued; returning its documents {Numbers}", period, string.Join(",", record.DocumentNumbers));
+                return new SettlementOutcome(record, await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct), AlreadyIssued: true);
+            }
+            if (record is not null)
+            {
+                var recorded = await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct);
+                await CompleteAsync(record, recorded, ct);
+                return new SettlementOutcome(record with { Status = SettlementStatus.Issued }, recorded, AlreadyIssued: false);
+            }
 
-        SettlementPlan plan;
-        if (record is null)
-        {
-            await FinishIncompleteAsync(period, ct);
+            // The head first: every settlement numbered up to it is in the list below and completed before planning,
+            // so the plan sees all of their grains.
+            var head = await ledger.ReadHeadAsync(ct);
             var settled = await ledger.ListSettlementsAsync(ct);
             if (settled.LastOrDefault() is { } last && string.CompareOrdinal(last.Period, period) > 0)
                 throw new InvalidOperationException($"Cannot settle {period}: {last.Period} is already settled, and settlements go forward in time.");
+            await FinishIncompleteAsync(settled, ct);
 
-            plan = await PlanAsync(period, asOf, ct);
+            var plan = await PlanAsync(period, asOf, ct);
             var (blob, sha) = await plans.SaveAsync(plan, ct);
-            faults?.Hit("plan-saved");
-            record = await ledger.NumberAsync(plan, blob, sha, terms.InvoiceSeries, terms.CreditNoteSeries, ct);
-            if (record.PlanSha256 != sha)
-                plan = await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct); // another run numbered first: issue its plan
+            var numbered = await ledger.TryNumberAsync(plan, blob, sha, terms.InvoiceSeries, terms.CreditNoteSeries, head, ct);
+            if (numbered is null)
+            {
+                if (attempt >= MaxPlanAttempts)
+                    throw new InvalidOperationException($"Settlement {period}: the ledger kept moving while planning ({attempt} attempts); run it again.");
+                logger.LogWarning("Settlement {Period}: another settlement was numbered while this one was planned; planning again", period);
+                continue;
+            }
+            if (numbered.PlanSha256 != sha)
+                plan = await plans.LoadAsync(numbered.PlanBlob, numbered.PlanSha256, ct); // another run numbered this period first: issue its plan
+            await CompleteAsync(numbered, plan, ct);
+            return new SettlementOutcome(numbered with { Status = SettlementStatus.Issued }, plan, AlreadyIssued: false);
         }
-        else
-        {
-            plan = await plans.LoadAsync(record.PlanBlob, record.PlanSha256, ct);
-        }
-        faults?.Hit("numbered");
-        await CompleteAsync(record, plan, ct);
-        return new SettlementOutcome(record with { Status = SettlementStatus.Issued }, plan, AlreadyIssued: false);
     }
 
     private async Task CompleteAsync(SettlementRecord record, SettlementPlan plan, CancellationToken ct)
     {
         await ledger.WriteDocumentsAsync(record, plan, ct);
-        faults?.Hit("documents-written");
         await ledger.ApplyInvoicedAsync(record, plan, ct);
-        faults?.Hit("invoiced-applied");
         foreach (var output in outputs)
-        {
             await output.PublishAsync(record, plan, ct);
-            faults?.Hit("published:" + output.GetType().Name);
-        }
         await ledger.MarkIssuedAsync(record, ct);
         logger.LogInformation("Settlement {Period} issued: invoice {Invoice} {InvoiceTotal}, credit note {Credit} {CreditTotal}",
             record.Period, record.InvoiceNumber ?? "-", MoneyText.Format(record.InvoiceTotal), record.CreditNoteNumber ?? "-", MoneyText.Format(record.CreditTotal));
     }
 
     /// <summary>A settlement left Numbered by a crash must be completed before a new one is computed, or it would be invoiced twice.</summary>
-    private async Task FinishIncompleteAsync(string period, CancellationToken ct)
+    private async Task FinishIncompleteAsync(IReadOnlyList<SettlementRecord> settled, CancellationToken ct)
     {
-        foreach (var pending in (await ledger.ListSettlementsAsync(ct)).Where(s => s.Status == SettlementStatus.Numbered && s.Period != period))
+        foreach (var pending in settled.Where(s => s.Status == SettlementStatus.Numbered))
         {
             logger.LogWarning("Completing settlement {Period}, left unfinished by an earlier run", pending.Period);
             await CompleteAsync(pending, await plans.LoadAsync(pending.PlanBlob, pending.PlanSha256, ct), ct);

@@ -33,20 +33,21 @@ public sealed class CurrentEntitlements(
         // Money is never computed from a cache: every participant is recomputed as of the settlement's date from the stored
         // weeks (a few reads each, once a month). The nightly results are written through, and a stored result that claimed
         // to be current but differs is logged: it would mean a review date was missed.
-        var stored = (await store.ReadAllAsync(ct)).ToDictionary(e => e.Person);
+        var stored = await store.ReadAllForUpdateAsync(ct);
         var result = new List<StoredEntitlement>();
         var stale = 0;
         foreach (var referral in referrals)
         {
             var fresh = await verification.ComputeAsync(referral, asOf, ct);
-            stored.TryGetValue(referral.Person, out var e);
+            stored.TryGetValue(referral.Person, out var row);
+            var e = row.Entitlement;
             if (e is not null && e.AsOf <= asOf && (e.ReviewOn is null || e.ReviewOn > asOf) && e.ReferralId == referral.ReferralId
                 && (e.Amount != fresh.Amount || e.AchievedSelfSufficiency != fresh.AchievedSelfSufficiency || e.Lines.Count != fresh.Lines.Count))
             {
                 stale++;
                 logger.LogWarning("Stored entitlement of {ReferralId} (as of {StoredAsOf}) differs from its recomputation as of {AsOf}", referral.ReferralId, e.AsOf, asOf);
             }
-            if (e is null || e.AsOf <= asOf) await store.WriteAsync(fresh, ct);
+            if (e is null || e.AsOf <= asOf) await store.WriteUnlessNewerAsync(fresh, e is null ? null : row.ETag, ct);
             result.Add(fresh);
         }
         logger.LogInformation("Settlement as of {AsOf}: {Total} entitlements recomputed; {Stale} stored results were stale", asOf, referrals.Count, stale);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Impact60.Domain.Primitives;
 
@@ -17,10 +18,40 @@ public sealed class EntitlementStore(TableClient table, string programme)
     public Task WriteAsync(StoredEntitlement e, CancellationToken ct) =>
         table.UpsertEntityAsync(ToEntity(e), TableUpdateMode.Replace, ct);
 
-    public async Task<StoredEntitlement?> ReadAsync(Pseudonym person, CancellationToken ct)
+    public async Task<StoredEntitlement?> ReadAsync(Pseudonym person, CancellationToken ct) =>
+        (await ReadForUpdateAsync(person, ct)).Entitlement;
+
+    /// <summary>The stored entitlement with its ETag, for <see cref="WriteUnlessNewerAsync"/>.</summary>
+    public async Task<(StoredEntitlement? Entitlement, ETag? ETag)> ReadForUpdateAsync(Pseudonym person, CancellationToken ct)
     {
         var r = await table.GetEntityIfExistsAsync<TableEntity>(programme, person.Value, cancellationToken: ct);
-        return r.HasValue ? FromEntity(r.Value!) : null;
+        return r.HasValue ? (FromEntity(r.Value!), r.Value!.ETag) : (null, null);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="e"/> unless the store holds a result computed as of a later date. The write is conditional
+    /// on <paramref name="etag"/> (what the caller read; null = nothing was stored): two verifications of one participant
+    /// running at once — a delivery's and a night's, as of different dates, in one queue batch — cannot let the earlier
+    /// date's result overwrite the later one's. On a conflict the row is read again and the rule applied again.
+    /// Returns what is stored afterwards.
+    /// </summary>
+    public async Task<StoredEntitlement> WriteUnlessNewerAsync(StoredEntitlement e, ETag? etag, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (etag is { } expected) await table.UpdateEntityAsync(ToEntity(e), expected, TableUpdateMode.Replace, ct);
+                else await table.AddEntityAsync(ToEntity(e), ct);
+                return e;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status is 409 or 412 && attempt < 10)
+            {
+                var (stored, storedETag) = await ReadForUpdateAsync(e.Person, ct);
+                if (stored is not null && stored.AsOf > e.AsOf) return stored;
+                etag = storedETag;
+            }
+        }
     }
 
     public async Task<IReadOnlyList<StoredEntitlement>> ReadAllAsync(CancellationToken ct)
@@ -29,6 +60,18 @@ public sealed class EntitlementStore(TableClient table, string programme)
         await foreach (var e in table.QueryAsync<TableEntity>($"PartitionKey eq '{programme}'", cancellationToken: ct))
             result.Add(FromEntity(e));
         return result.OrderBy(e => e.ReferralId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every stored entitlement with its ETag, for <see cref="WriteUnlessNewerAsync"/>.</summary>
+    public async Task<Dictionary<Pseudonym, (StoredEntitlement Entitlement, ETag ETag)>> ReadAllForUpdateAsync(CancellationToken ct)
+    {
+        var result = new Dictionary<Pseudonym, (StoredEntitlement, ETag)>();
+        await foreach (var e in table.QueryAsync<TableEntity>($"PartitionKey eq '{programme}'", cancellationToken: ct))
+        {
+            var stored = FromEntity(e);
+            result[stored.Person] = (stored, e.ETag);
+        }
+        return result;
     }
 
     /// <summary>Participants whose entitlement may differ on <paramref name="asOf"/> although their data did not change.</summary>

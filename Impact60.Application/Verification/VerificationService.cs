@@ -28,15 +28,17 @@ public sealed class VerificationService(
             logger.LogWarning("Verify: referral {ReferralId} is not stored; nothing to verify", referralId);
             return null;
         }
-        var existing = await entitlements.ReadAsync(referral.Person, ct);
+        var (existing, etag) = await entitlements.ReadForUpdateAsync(referral.Person, ct);
         if (existing is not null && existing.AsOf > asOf)
         {
             logger.LogInformation("Verify: {ReferralId} already verified as of {StoredAsOf}, later than {AsOf}; kept", referralId, existing.AsOf, asOf);
             return existing;
         }
         var result = await ComputeAsync(referral, asOf, ct);
-        await entitlements.WriteAsync(result, ct);
-        return result;
+        var stored = await entitlements.WriteUnlessNewerAsync(result, etag, ct);
+        if (!ReferenceEquals(stored, result))
+            logger.LogInformation("Verify: {ReferralId} was verified as of {StoredAsOf} meanwhile, later than {AsOf}; kept", referralId, stored.AsOf, asOf);
+        return stored;
     }
 
     /// <summary>Computes without storing (for a settlement as of a date earlier than what is stored).</summary>

@@ -19,16 +19,30 @@ namespace Impact60.Cli.Commands;
 /// </summary>
 public static class DemoCommand
 {
-    public const string Usage = "demo [--out DIR (out/demo)] [--samples DIR (samples)] [--until YYYY-MM-DD (2022-03-01)]";
+    public const string Usage = "demo [--out DIR (out/demo)] [--samples DIR (samples)] [--until YYYY-MM-DD (the 1st after the last delivery: 2022-03-01)]";
 
-    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
+    public static Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr) =>
+        // A live progress display only on a terminal; redirected (a log, CI, a test) it prints one line per settlement.
+        RunAsync(args, stdout, stderr, ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? AnsiConsole.Console : null);
+
+    /// <param name="live">The terminal to show live progress on, or null for plain lines.</param>
+    public static async Task<int> RunAsync(CliArgs args, TextWriter stdout, TextWriter stderr, IAnsiConsole? live)
     {
         var output = Path.GetFullPath(args.Optional("out") ?? Path.Combine("out", "demo"));
         var samples = Path.GetFullPath(args.Optional("samples") ?? "samples");
-        var until = args.OptionalDate("until") ?? new DateOnly(2022, 3, 1);
+        var untilOption = args.OptionalDate("until");
         args.RejectUnknown();
         if (!File.Exists(Path.Combine(samples, DemoRegister.ReferralsFile)))
             throw new CannotRunException($"no sample data in '{samples}' (expected {DemoRegister.ReferralsFile}); run from the repository root or pass --samples");
+        IReadOnlyList<DemoDelivery> deliveries;
+        try { deliveries = DemoRegister.Plan(samples); }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new CannotRunException($"the sample data in '{samples}' cannot be replayed: {e.Message}");
+        }
+        var start = DemoRegister.Start;
+        var until = untilOption ?? DemoRegister.DefaultUntil(deliveries);
+        if (until < start) throw new CliUsageException($"--until {until:yyyy-MM-dd} is before the timeline starts ({start:yyyy-MM-dd})");
 
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         Directory.CreateDirectory(output);
@@ -38,7 +52,7 @@ public static class DemoCommand
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(AppSettingNames.Storage)))
         {
             await stdout.WriteLineAsync("Starting Azurite in memory (no AzureWebJobsStorage configured)…");
-            azurite = await AzuriteLauncher.StartAsync(AzuriteLauncher.FindRepositoryRoot(samples));
+            azurite = await AzuriteLauncher.StartAsync(RepositoryRoot(samples));
             overrides[CliHost.Key(AppSettingNames.Storage)] = azurite.ConnectionString;
             // A key for this run only: the store lives in memory and dies with it.
             overrides[CliHost.Key(AppSettingNames.PseudonymisationKey)] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -47,37 +61,40 @@ public static class DemoCommand
         {
             await using var host = await CliHost.StartAsync(CliHost.LocalDefaults(output), overrides, Path.Combine(output, "events"), LogLevel.Warning);
             var pipeline = new LocalPipeline(host);
-            var deliveries = DemoRegister.Plan(samples);
-            var start = new DateOnly(2018, 10, 1);
             var settlements = new List<(SettlementOutcome Outcome, StoredEntitlementSummary Summary)>();
             var rejected = 0;
-            for (var day = start; day <= until; day = day.AddDays(1))
+            await DemoProgress.RunAsync(live, stdout, start, until, async progress =>
             {
-                foreach (var delivery in deliveries.Where(d => d.On == day))
+                for (var day = start; day <= until; day = day.AddDays(1))
                 {
-                    await using var content = new MemoryStream(Encoding.UTF8.GetBytes(delivery.Content));
-                    foreach (var o in await pipeline.DropAsync(delivery.FileName, content, day, CancellationToken.None))
+                    foreach (var delivery in deliveries.Where(d => d.On == day))
                     {
-                        rejected += o.Result?.RowsRejected ?? 0;
-                        if (o.Result is { RowsRejected: > 0 } r)
-                            await stdout.WriteLineAsync($"{day:yyyy-MM-dd} {delivery.FileName}: {r.RowsRejected} row(s) quarantined ({r.QuarantineBlobName})");
-                        if (o.Error is not null) await stdout.WriteLineAsync($"{day:yyyy-MM-dd} {delivery.FileName}: rejected whole: {o.Error}");
+                        await using var content = new MemoryStream(Encoding.UTF8.GetBytes(delivery.Content));
+                        foreach (var o in await pipeline.DropAsync(delivery.FileName, content, day, CancellationToken.None))
+                        {
+                            rejected += o.Result?.RowsRejected ?? 0;
+                            if (o.Result is { RowsRejected: > 0 } r)
+                                await progress.LineAsync($"{day:yyyy-MM-dd} {delivery.FileName}: {r.RowsRejected} row(s) quarantined ({r.QuarantineBlobName})");
+                            if (o.Error is not null) await progress.LineAsync($"{day:yyyy-MM-dd} {delivery.FileName}: rejected whole: {o.Error}");
+                        }
                     }
+                    await pipeline.Nightly.RunAsync(day, CancellationToken.None);
+                    await pipeline.DrainVerifyAsync(CancellationToken.None);
+                    if (day.Day == 1 && day > start)
+                    {
+                        var period = day.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+                        var outcome = await pipeline.Settlement.SettleAsync(period, day, CancellationToken.None);
+                        await pipeline.DrainNoticesAsync(CancellationToken.None);
+                        var summary = await StoredEntitlementSummary.ReadAsync(host.Get<EntitlementStore>());
+                        settlements.Add((outcome, summary));
+                        await progress.LineAsync($"{day:yyyy-MM-dd} settled {period}: " +
+                            $"{Describe(outcome.Record.InvoiceNumber, outcome.Record.InvoiceTotal)}, {Describe(outcome.Record.CreditNoteNumber, outcome.Record.CreditTotal)}; " +
+                            $"{summary.Achieved} of {summary.Referred} achieved self-sufficiency");
+                        progress.Settled();
+                    }
+                    progress.Night(day);
                 }
-                await pipeline.Nightly.RunAsync(day, CancellationToken.None);
-                await pipeline.DrainVerifyAsync(CancellationToken.None);
-                if (day.Day == 1 && day > start)
-                {
-                    var period = day.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-                    var outcome = await pipeline.Settlement.SettleAsync(period, day, CancellationToken.None);
-                    await pipeline.DrainNoticesAsync(CancellationToken.None);
-                    var summary = await StoredEntitlementSummary.ReadAsync(host.Get<EntitlementStore>());
-                    settlements.Add((outcome, summary));
-                    await stdout.WriteLineAsync($"{day:yyyy-MM-dd} settled {period}: " +
-                        $"{Describe(outcome.Record.InvoiceNumber, outcome.Record.InvoiceTotal)}, {Describe(outcome.Record.CreditNoteNumber, outcome.Record.CreditTotal)}; " +
-                        $"{summary.Achieved} of {summary.Referred} achieved self-sufficiency");
-                }
-            }
+            });
             await CopyDocumentsAsync(host, Path.Combine(output, "documents"));
             WriteSummary(settlements, host.Get<Impact60.Domain.Contracts.Contract>(), stdout);
             await stdout.WriteLineAsync($"{rejected} register row(s) quarantined in all.");
@@ -90,6 +107,17 @@ public static class DemoCommand
             if (azurite is not null) await azurite.DisposeAsync();
         }
         return CliApp.Ok;
+    }
+
+    /// <summary>Where the pinned Azurite is installed: above the samples folder, else above the current folder, else above the CLI.</summary>
+    private static string RepositoryRoot(string samples)
+    {
+        foreach (var start in new[] { samples, Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            try { return AzuriteLauncher.FindRepositoryRoot(start); }
+            catch (InvalidOperationException) { }
+        }
+        throw new CannotRunException($"cannot find the repository (a folder holding Impact60.sln, with Azurite installed) above '{samples}', the current folder or the CLI; set {AppSettingNames.Storage} to a running Azurite instead");
     }
 
     private static string Describe(string? number, decimal total) => number is null ? "-" : $"{number} {MoneyText.Format(total)}";

@@ -8,31 +8,50 @@ namespace Impact60.Cli.Demo;
 public sealed record DemoDelivery(DateOnly On, string FileName, string Content);
 
 /// <summary>
-/// The demo's stand-in for the jobcenter: it replays the shipped sample files (samples/, see samples/README.md) as the
-/// deliveries a register would have made over time. On the 5th of each month it delivers the referrals known by then
-/// (a course end appears once it has happened) and the long-form weeks of the month before; the DREAM wide file and the
-/// revision file are delivered as they are, on the dates their names give. Pure text slicing: the files themselves go
-/// through the real readers when ingested.
+/// The demo's stand-in for the jobcenter: it replays the sample files of a folder (samples/, see samples/README.md) as the
+/// deliveries a register would have made over time. The files are found by their names:
+/// <list type="bullet">
+/// <item><c>referrals.csv</c>: on the 5th of each month the referrals known by then (a course end appears once it has happened);</item>
+/// <item><c>weeks-YYYY-MM.csv</c> (long form, exactly one): on the 5th of each month the weeks of the months before;</item>
+/// <item><c>weeks-YYYY-MM-dream.csv</c> (DREAM wide form, optional): delivered whole on the 5th of YYYY-MM;</item>
+/// <item><c>weeks-YYYY-MM-revision.csv</c> (long form, optional): delivered whole on the 7th of YYYY-MM, two days after
+/// that month's regular delivery, as a correction would come.</item>
+/// </list>
+/// Monthly deliveries run from <see cref="FirstDelivery"/> to the last dated delivery. Pure text slicing: the files
+/// themselves go through the real readers when ingested.
 /// </summary>
 public static class DemoRegister
 {
     public const string ReferralsFile = "referrals.csv";
-    public const string LongFormFile = "weeks-2021-06.csv";
-    public const string WideFormFile = "weeks-2022-01-dream.csv";
-    public const string RevisionFile = "weeks-2022-02-revision.csv";
 
+    /// <summary>The first night of the demo's timeline.</summary>
+    public static DateOnly Start => new(2018, 10, 1);
     public static DateOnly FirstDelivery => new(2018, 10, 5);
-    public static DateOnly WideFormDelivery => new(2022, 1, 5);
-    public static DateOnly RevisionDelivery => new(2022, 2, 7);
+
+    private static readonly System.Text.RegularExpressions.Regex LongForm = new(@"^weeks-(\d{4})-(\d{2})\.csv$");
+    private static readonly System.Text.RegularExpressions.Regex WideForm = new(@"^weeks-(\d{4})-(\d{2})-dream\.csv$");
+    private static readonly System.Text.RegularExpressions.Regex Revision = new(@"^weeks-(\d{4})-(\d{2})-revision\.csv$");
 
     public static IReadOnlyList<DemoDelivery> Plan(string samplesFolder)
     {
+        var names = Directory.GetFiles(samplesFolder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var longForm = names.Where(n => LongForm.IsMatch(n)).ToList();
+        if (longForm.Count != 1)
+            throw new InvalidDataException($"'{samplesFolder}' needs exactly one long-form weeks file weeks-YYYY-MM.csv, not {longForm.Count}");
+        var dated = new List<DemoDelivery>();
+        foreach (var name in names)
+        {
+            if (WideForm.Match(name) is { Success: true } w) dated.Add(new DemoDelivery(Day(w, 5), name, File.ReadAllText(Path.Combine(samplesFolder, name))));
+            if (Revision.Match(name) is { Success: true } r) dated.Add(new DemoDelivery(Day(r, 7), name, File.ReadAllText(Path.Combine(samplesFolder, name))));
+        }
+
         var referrals = File.ReadAllLines(Path.Combine(samplesFolder, ReferralsFile));
-        var weeks = File.ReadAllLines(Path.Combine(samplesFolder, LongFormFile));
+        var weeks = File.ReadAllLines(Path.Combine(samplesFolder, longForm[0]));
+        var lastMonthly = dated.Count > 0 ? dated.Max(d => d.On) : Day(LongForm.Match(longForm[0]), 5);
         var deliveries = new List<DemoDelivery>();
         string? lastReferrals = null;
         var delivered = new HashSet<int>(); // line indexes of the long file already delivered
-        for (var on = FirstDelivery; on <= RevisionDelivery; on = on.AddMonths(1))
+        for (var on = FirstDelivery; on <= lastMonthly; on = on.AddMonths(1))
         {
             var referralContent = ReferralsKnownOn(referrals, on);
             if (referralContent != lastReferrals)
@@ -56,10 +75,19 @@ public static class DemoRegister
             }
             if (any) deliveries.Add(new DemoDelivery(on, $"weeks-{on:yyyy-MM-dd}.csv", sb.ToString()));
         }
-        deliveries.Add(new DemoDelivery(WideFormDelivery, WideFormFile, File.ReadAllText(Path.Combine(samplesFolder, WideFormFile))));
-        deliveries.Add(new DemoDelivery(RevisionDelivery, RevisionFile, File.ReadAllText(Path.Combine(samplesFolder, RevisionFile))));
+        deliveries.AddRange(dated);
         return deliveries.OrderBy(d => d.On).ThenBy(d => d.FileName.StartsWith("referrals", StringComparison.Ordinal) ? 0 : 1).ToList();
     }
+
+    /// <summary>The demo runs to the 1st of the month after the last delivery, so that month's settlement sees it (with the samples: 2022-03-01).</summary>
+    public static DateOnly DefaultUntil(IReadOnlyList<DemoDelivery> deliveries)
+    {
+        var last = deliveries.Max(d => d.On);
+        return new DateOnly(last.Year, last.Month, 1).AddMonths(1);
+    }
+
+    private static DateOnly Day(System.Text.RegularExpressions.Match m, int day) =>
+        new(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), day);
 
     private static string ReferralsKnownOn(string[] lines, DateOnly on)
     {

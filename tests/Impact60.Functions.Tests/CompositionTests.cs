@@ -1,7 +1,6 @@
 using Impact60.Application.Configuration;
 using Impact60.Application.Storage;
 using Impact60.Functions.Tests.Infrastructure;
-using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Impact60.Functions.Tests;
 
 /// <summary>
-/// The container as Program.cs builds it (FunctionsApplication.CreateBuilder + AddImpact60Functions): every function can be
+/// The container as Program.cs builds it (<see cref="FunctionsComposition.BuildHost"/>, which Program.cs calls too): every function can be
 /// created, and a missing or bad setting stops start-up with a message naming it, not the first night at 01:00.
 /// </summary>
 public sealed class CompositionTests : IDisposable
@@ -24,14 +23,9 @@ public sealed class CompositionTests : IDisposable
 
     private Dictionary<string, string?> ValidSettings() => TestSettings.AppSettings(Storage, Path.Combine(_folder.FullName, "pickup"));
 
-    /// <summary>Program.cs, with the app settings given here instead of the environment.</summary>
-    private static IHost BuildLikeProgram(Dictionary<string, string?> appSettings)
-    {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(TestSettings.AsWorkerConfiguration(appSettings));
-        builder.Services.AddImpact60Functions(builder.Configuration);
-        return builder.Build();
-    }
+    /// <summary>The host Program.cs runs (the same method), with the app settings given here instead of the environment.</summary>
+    private static IHost BuildLikeProgram(Dictionary<string, string?> appSettings) =>
+        FunctionsComposition.BuildHost([], c => c.AddInMemoryCollection(TestSettings.AsWorkerConfiguration(appSettings)));
 
     [Fact]
     public void Given_the_app_settings_when_the_worker_creates_each_function_then_every_function_class_gets_its_dependencies()

@@ -9,6 +9,7 @@ using Impact60.Application.Settlement;
 using Impact60.Application.Storage;
 using Impact60.Application.Tests.Infrastructure;
 using Impact60.Application.Verification;
+using Impact60.Domain.Primitives;
 using Impact60.Functions.Functions;
 using Impact60.Functions.Tests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
@@ -67,6 +68,16 @@ public sealed class PipelineFunctionsTests(AzuriteFixture azurite)
         Assert.Equal("2019-08-01", row.GetString("AsOf"));
         Assert.Equal("10348.00", row.GetString("Amount"));
         Assert.Equal(13, row.GetInt32("FullWeeksPaid"));
+        // Per period: status, amount, weeks. W08..W20 are all final and reported: verified, 13 Full weeks. W21..W33 is
+        // open (W33 is not final), and W21, W22 are final without a row: the missing weeks the jobcenter is told about.
+        var stored = Assert.Single(await host.Get<EntitlementStore>().ReadAllAsync(CancellationToken.None));
+        Assert.Equal(
+            [(1, "2019-W08", "2019-W20", "Verified", FirstPeriodAmount, ""), (2, "2019-W21", "2019-W33", "Open", 0m, "2019-W21,2019-W22")],
+            stored.Periods.Take(2).Select(p => (p.Index, p.FirstWeek, p.LastWeek, p.Status, p.Amount, string.Join(",", p.MissingWeeks))));
+        Assert.All(stored.Periods.Skip(2), p => Assert.Equal(("Open", 0m), (p.Status, p.Amount)));
+        var line = Assert.Single(stored.Lines);
+        Assert.Equal((1, WeekClass.Full, 796m, 13, FirstPeriodAmount), (line.PeriodIndex, line.Class, line.UnitPrice, line.Weeks, line.Amount));
+        Assert.Contains("\"status\":\"Verified\"", row.GetString("Periods"));
         AssertNoCpr(string.Join("|", row.Select(kv => kv.Value?.ToString())), "the entitlement row");
         AssertNoCprInLogs(host);
     }
@@ -119,8 +130,19 @@ public sealed class PipelineFunctionsTests(AzuriteFixture azurite)
         Assert.NotNull(settlement);
         Assert.Equal((SettlementStatus.Issued, AsOf, FirstPeriodAmount, 0m), (settlement.Status, settlement.AsOf, settlement.InvoiceTotal, settlement.CreditTotal));
         Assert.StartsWith("I60F", settlement.InvoiceNumber);
-        Assert.Contains(await host.Storage.Table(StorageNames.Tables.Ledger).QueryAsync<TableEntity>().ToListAsync(),
-            e => e.RowKey == "settlement|2019-07");
+        var ledger = await host.Storage.Table(StorageNames.Tables.Ledger).QueryAsync<TableEntity>().ToListAsync();
+        Assert.Contains(ledger, e => e.RowKey == "settlement|2019-07");
+        // The invoice line and the invoiced-so-far grain are per participant, verification period, class and tariff.
+        var line = Assert.Single(ledger, e => e.RowKey.StartsWith($"line|{settlement.InvoiceNumber}|", StringComparison.Ordinal));
+        Assert.Equal((ReferralId, 1, "2019-W08", "2019-W20", "Full", "796.00", 13, "10348.00"),
+            (line.GetString("ReferralId"), line.GetInt32("PeriodIndex"), line.GetString("PeriodFirstWeek"), line.GetString("PeriodLastWeek"),
+             line.GetString("Class"), line.GetString("UnitPrice"), line.GetInt32("Weeks"), line.GetString("Amount")));
+        var grain = Assert.Single(ledger, e => e.RowKey.StartsWith("invoiced|", StringComparison.Ordinal));
+        Assert.Equal(($"invoiced|{ReferralId}|001|Full|796.00", 13, "10348.00", settlement.InvoiceNumber),
+            (grain.RowKey, grain.GetInt32("Weeks"), grain.GetString("Amount"), grain.GetString("LastInvoiceNumber")));
+        // The settlement wrote the entitlement it settled from through to the store, per period, as of its date.
+        var stored = Assert.Single(await host.Get<EntitlementStore>().ReadAllAsync(CancellationToken.None));
+        Assert.Equal((AsOf, "Verified", FirstPeriodAmount, "Open"), (stored.AsOf, stored.Periods[0].Status, stored.Periods[0].Amount, stored.Periods[1].Status));
         var notices = (await DrainAsync(host, StorageNames.Queues.Notices)).Select(m => NoticeMessage.FromJson(m.Body.ToString()).Key.Recipient).Order();
         // W21 and W22 are final by 1 August but have no register row: a data gap, so the jobcenter is told too.
         Assert.Equal(["Fokus", "Fund:Den Sociale Kapitalfond", "Fund:Det Obelske Familiefond", "Jobcenter"], notices);

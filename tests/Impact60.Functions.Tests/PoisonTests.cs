@@ -30,12 +30,15 @@ public sealed class PoisonTests(AzuriteFixture azurite)
     [InlineData(nameof(VerifyParticipant), "verify", """{"referralId":"JC-2018-0001","asOf":"01-08-2019"}""", "has asOf '01-08-2019', not a date yyyy-MM-dd")]
     [InlineData(nameof(VerifyParticipant), "verify", """{"referralId":"JC-2018-0001","asOf":"2019-08-01","cpr":"x"}""", "verify message is not JSON")]
     [InlineData(nameof(RegisterInboxIngest), "ingest", """{"blobName":"../evidence/x.csv"}""", "ingest message needs a blobName")]
-    [InlineData(nameof(SendNotice), "notices", "{}", "")]
+    [InlineData(nameof(SendNotice), "notices", "{}", "Notice message needs both settlementId and recipient.")]
+    [InlineData(nameof(SendNotice), "notices", "not json", "Notice message is not valid JSON")]
+    [InlineData(nameof(SendNotice), "notices", """{"settlementId":"2019-07","recipient":"Mayor"}""", "Notice recipient 'Mayor' is not Fokus, Fund:{name} or Jobcenter.")]
     public async Task Given_a_message_that_cannot_be_read_when_the_function_runs_then_it_goes_to_the_poison_queue_at_once_with_the_reason_logged_and_does_not_throw(
         string function, string queue, string body, string reason)
     {
         await using var host = await FunctionsTestHost.StartAsync(azurite, FirstOfAugust);
 
+        Assert.False(string.IsNullOrWhiteSpace(reason), "every case names the reason it expects");
         await RunAsync(host, function, Message(body, dequeueCount: 1));
 
         var poisoned = await DrainAsync(host, queue + "-poison");

@@ -70,12 +70,14 @@ internal sealed class FunctionsTestHost : IAsyncDisposable
     public StorageClients Storage { get; }
     public string PickupFolder => Path.Combine(_folder.FullName, "pickup");
 
-    public static async Task<FunctionsTestHost> StartAsync(AzuriteFixture azurite, DateTimeOffset now)
+    /// <param name="settings">Changes to the app settings (by their deployed names), e.g. a register API.</param>
+    public static async Task<FunctionsTestHost> StartAsync(AzuriteFixture azurite, DateTimeOffset now, Action<Dictionary<string, string?>>? settings = null)
     {
         var storage = await azurite.CleanStorageAsync();
         var folder = Directory.CreateTempSubdirectory("impact60-functests-");
-        var settings = TestSettings.AppSettings(azurite.ConnectionString, Path.Combine(folder.FullName, "pickup"));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestSettings.AsWorkerConfiguration(settings)).Build();
+        var appSettings = TestSettings.AppSettings(azurite.ConnectionString, Path.Combine(folder.FullName, "pickup"));
+        settings?.Invoke(appSettings);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestSettings.AsWorkerConfiguration(appSettings)).Build();
         var clock = new FakeTimeProvider(now);
 
         var services = new ServiceCollection();
