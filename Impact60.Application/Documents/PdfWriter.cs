@@ -24,7 +24,7 @@ public static class DocumentLanguages
 /// participant, the totals and how to pay. Paginates with the table header repeated, so an invoice for all
 /// 120 participants prints fine.
 /// </summary>
-public static class PdfWriter
+public static partial class PdfWriter
 {
     private const double PageWidth = 595.28;   // A4 in points
     private const double PageHeight = 841.89;
@@ -44,6 +44,7 @@ public static class PdfWriter
         pdf.Info.Title = $"{title} {doc.Number}";
         pdf.Info.Author = doc.Seller.Name;
         pdf.Info.Subject = $"IMPACT60 {doc.SettlementPeriod}";
+        Deterministic.Prepare(pdf, doc);
 
         var layout = new Layout(pdf);
         var g = layout.Graphics;
@@ -163,7 +164,65 @@ public static class PdfWriter
         layout.Finish(doc, title, t);
         using var ms = new MemoryStream();
         pdf.Save(ms, false);
-        return ms.ToArray();
+        return Deterministic.Finish(ms.ToArray(), doc);
+    }
+
+    /// <summary>
+    /// The same document always gives the same bytes, so a PDF written again (a re-issue, a rerun after a crash) is the
+    /// PDF that was issued and its hash can be compared. PDFsharp stamps the save time and random identifiers; they are
+    /// replaced by values derived from the document number and issue date: the dates and the trailer /ID through its
+    /// API before saving, the XMP identifiers and the font-subset tags (random in PDFsharp 6.2.4, with no setting)
+    /// afterwards, byte for byte at the same length, so the cross-reference offsets stay right.
+    /// </summary>
+    private static partial class Deterministic
+    {
+        public static void Prepare(PdfDocument pdf, SettlementDocument doc)
+        {
+            var issued = doc.IssueDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            pdf.Info.CreationDate = issued;
+            pdf.Info.ModificationDate = issued;
+            var id = Hash(doc, "file-id");
+            pdf.Internals.FirstDocumentID = RawString(id.AsSpan(0, 16));
+            pdf.Internals.SecondDocumentID = RawString(id.AsSpan(0, 16));
+        }
+
+        public static byte[] Finish(byte[] pdf, SettlementDocument doc)
+        {
+            var text = System.Text.Encoding.Latin1.GetString(pdf);
+            var seed = Hash(doc, "xmp-and-subsets");
+            var n = 0;
+            // XMP: uuid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (DocumentID, InstanceID).
+            text = XmpUuid().Replace(text, _ => "uuid:" + new Guid(Hash(seed, n++).AsSpan(0, 16)).ToString("D"));
+            // Font subsets: /ABCDEF+FontName, the same tag wherever one subset is named.
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+            text = SubsetTag().Replace(text, m =>
+            {
+                if (!tags.TryGetValue(m.Groups[1].Value, out var tag))
+                {
+                    var h = Hash(seed, 1000 + tags.Count);
+                    tag = string.Concat(h.Take(6).Select(b => (char)('A' + b % 26)));
+                    tags[m.Groups[1].Value] = tag;
+                }
+                return "/" + tag + "+";
+            });
+            var bytes = System.Text.Encoding.Latin1.GetBytes(text);
+            if (bytes.Length != pdf.Length) throw new InvalidOperationException("making the PDF deterministic changed its length");
+            return bytes;
+        }
+
+        private static byte[] Hash(SettlementDocument doc, string purpose) =>
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{purpose}|{doc.Number}|{doc.IssueDate:yyyy-MM-dd}"));
+
+        private static byte[] Hash(byte[] seed, int n) =>
+            System.Security.Cryptography.SHA256.HashData([.. seed, .. BitConverter.GetBytes(n)]);
+
+        private static string RawString(ReadOnlySpan<byte> bytes) => string.Concat(bytes.ToArray().Select(b => (char)b));
+
+        [System.Text.RegularExpressions.GeneratedRegex("uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+        private static partial System.Text.RegularExpressions.Regex XmpUuid();
+
+        [System.Text.RegularExpressions.GeneratedRegex("/([A-Z]{6})\\+(?=DejaVu)")]
+        private static partial System.Text.RegularExpressions.Regex SubsetTag();
     }
 
     private static IEnumerable<string> PaymentText(SettlementDocument doc, Labels t)

@@ -29,6 +29,45 @@ public sealed class PdfWriterTests
     }
 
     [Fact]
+    public void Given_the_same_document_when_written_twice_then_the_PDF_bytes_are_identical()
+    {
+        // A re-issued PDF must be the PDF that was issued: an auditor compares hashes, and the blob is write-once (WORM).
+        var first = PdfWriter.Write(SampleDocuments.WorkedExampleInvoice());
+        Thread.Sleep(1100); // PDF dates have whole seconds: a later second must not show either
+
+        var second = PdfWriter.Write(SampleDocuments.WorkedExampleInvoice());
+
+        Assert.True(first.AsSpan().SequenceEqual(second), FirstDifference(first, second));
+    }
+
+    [Fact]
+    public void Given_two_documents_when_written_then_their_PDF_file_identifiers_differ()
+    {
+        var a = PdfWriter.Write(SampleDocuments.WorkedExampleInvoice(number: "2021-0001"));
+        var b = PdfWriter.Write(SampleDocuments.WorkedExampleInvoice(number: "2021-0002"));
+
+        Assert.NotEqual(TrailerId(a), TrailerId(b));
+    }
+
+    private static string TrailerId(byte[] pdf)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        var at = text.LastIndexOf("/ID", StringComparison.Ordinal);
+        Assert.True(at >= 0, "the PDF trailer has no /ID");
+        return text.Substring(at, Math.Min(80, text.Length - at));
+    }
+
+    private static string FirstDifference(byte[] a, byte[] b)
+    {
+        var n = Math.Min(a.Length, b.Length);
+        var i = 0;
+        while (i < n && a[i] == b[i]) i++;
+        var from = Math.Max(0, i - 60);
+        string Around(byte[] x) => System.Text.Encoding.Latin1.GetString(x, from, Math.Min(120, x.Length - from));
+        return $"lengths {a.Length} and {b.Length}; first difference at byte {i}:\n{Around(a)}\n---\n{Around(b)}";
+    }
+
+    [Fact]
     public void Given_party_addresses_with_Danish_letters_when_written_then_æøå_round_trip()
     {
         var text = ReadText(PdfWriter.Write(SampleDocuments.WorkedExampleInvoice()));

@@ -13,8 +13,8 @@ namespace Impact60.Application.Tests.Settlement;
 /// For each N the whole scenario (an invoice in July; an invoice and a credit note in August after a revision) runs on a
 /// fresh store, the process "dies" right after write N, the settlement is run again, and the end state must equal the
 /// clean run's: ledger (settlement records, numbers, document rows and lines, invoiced-so-far grains, counters), stored
-/// entitlements, document blobs (XML and JSON byte for byte, PDF but for its time stamps, see
-/// <see cref="PipelineTestHost.Comparable"/>), events, one e-mail per recipient and nothing left on the queues.
+/// entitlements, document blobs (XML, JSON and PDF byte for byte), events, one e-mail per recipient and nothing left on
+/// the queues.
 /// </summary>
 [Collection("Azurite")]
 public sealed class SettlementCrashTests(AzuriteFixture azurite, ITestOutputHelper output)
