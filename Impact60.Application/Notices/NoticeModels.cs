@@ -152,7 +152,9 @@ public sealed record IssuedDocument(
 
 /// <summary>
 /// One line of the settlement as FOKUS sees it: a participant's verification period and week class.
-/// <see cref="Amount"/> is signed: negative on a credit note.
+/// <see cref="Amount"/> is signed: negative on a credit note. <see cref="CapAdjustment"/> is the part of it that the
+/// per-participant cap made (rule 8), signed the same way: negative where the cap withholds, positive where a revision
+/// released cap room (then a line can have 0 weeks and still an amount).
 /// </summary>
 public sealed record FokusNoticeLine(
     string DocumentNumber,
@@ -163,7 +165,8 @@ public sealed record FokusNoticeLine(
     IsoWeek PeriodLastWeek,
     WeekClass Class,
     int Weeks,
-    decimal Amount);
+    decimal Amount,
+    decimal CapAdjustment = 0m);
 
 /// <summary>A verification period held because these final weeks have no register row (DOMAIN.md rule 6).</summary>
 public sealed record HeldPeriod(

@@ -165,6 +165,7 @@ public sealed class NoticeRenderer
         public string Class { get; } = ClassName(l.Class);
         public int Weeks { get; } = l.Weeks;
         public decimal Amount { get; } = l.Amount;
+        public decimal CapAdjustment { get; } = l.CapAdjustment;
     }
 
     internal sealed class ReferenceGroupView(string fokusReference, IReadOnlyList<FokusNoticeLine> lines)

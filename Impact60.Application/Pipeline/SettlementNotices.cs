@@ -116,7 +116,8 @@ public sealed class SettlementNoticeContent(
             d.LineExtensionAmount, d.VatAmount, d.PayableAmount, d.DueDate)).ToList();
         var lines = SettlementLedger.Documents(record, plan).SelectMany(doc => doc.Lines.Select(l => new FokusNoticeLine(doc.Number,
             l.ReferralId, l.FokusRef, l.PeriodIndex, IsoWeek.Parse(l.PeriodFirstWeek), IsoWeek.Parse(l.PeriodLastWeek), l.Class, l.Weeks,
-            doc.Kind == "Invoice" ? l.Amount : -l.Amount))).ToList();
+            doc.Kind == "Invoice" ? l.Amount : -l.Amount,
+            doc.Kind == "Invoice" ? -l.CapReduction : l.CapReduction))).ToList();
         var held = plan.Snapshot.HeldPeriods.Select(h => new HeldPeriod(h.ReferralId, h.FokusRef, h.PeriodIndex,
             h.MissingWeeks.Select(IsoWeek.Parse).ToList())).ToList();
         var attachments = new List<NoticeAttachment>();

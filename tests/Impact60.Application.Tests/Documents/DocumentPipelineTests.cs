@@ -58,6 +58,7 @@ public sealed class DocumentPipelineTests(AzuriteFixture azurite)
         Assert.Equal(["I60F-000002.pdf", "I60F-000002.xml", "I60K-000001.pdf", "I60K-000001.xml"],
             mail.Attachments.OfType<MimeKit.MimePart>().Select(a => a.FileName).Order(StringComparer.Ordinal));
         Assert.Contains("JC-2018-0001", mail.TextBody);
+        Assert.Contains("fuldt selvforsørgende: 0 uger, 2.388,00 kr. (heraf loftsregulering 2.388,00 kr.) (bilag I60F-000002)", mail.TextBody);
     }
 
     [Fact]

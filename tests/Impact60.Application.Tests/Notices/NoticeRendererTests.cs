@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Impact60.Application.Notices;
+using Impact60.Domain.Primitives;
 using static Impact60.Application.Tests.Notices.NoticeTestData;
 
 namespace Impact60.Application.Tests.Notices;
@@ -68,6 +69,27 @@ public class NoticeRendererTests
         var html = Danish.Render(SampleFokusNotice(), Fokus, From).HtmlBody;
         Assert.Contains("<h3>KF-017</h3>", html);
         Assert.Contains("<strong>91.150,00 kr.</strong>", html);
+    }
+
+    [Theory]
+    [InlineData("da", "  - henvisning JC-2019-0050, periode 2 (2020-W20 – 2020-W32), fuldt selvforsørgende: 0 uger, 2.388,00 kr. (heraf loftsregulering 2.388,00 kr.) (bilag 2021-0007)", "heraf loftsregulering 2.388,00 kr.")]
+    [InlineData("en", "  - referral JC-2019-0050, period 2 (2020-W20 – 2020-W32), fully self-supporting: 0 weeks, DKK 2,388.00 (of which cap adjustment DKK 2,388.00) (document 2021-0007)", "of which cap adjustment DKK 2,388.00")]
+    public void Given_a_line_the_cap_moved_when_rendering_for_FOKUS_then_the_cap_adjustment_explains_an_amount_without_weeks(string language, string textLine, string htmlNote)
+    {
+        // A revision of earlier weeks released cap room into period 2: no new weeks, 3 weeks' worth of money (rule 8).
+        var notice = SampleFokusNotice() with
+        {
+            Lines = [new FokusNoticeLine("2021-0007", "JC-2019-0050", "KF-020", 2, W("2020-W20"), W("2020-W32"), WeekClass.Full, 0, 2_388m, 2_388m)],
+        };
+        var renderer = language == "da" ? Danish : English;
+
+        var mail = renderer.Render(notice, Fokus, From);
+
+        Assert.Contains(textLine, mail.TextBody.ReplaceLineEndings("\n"));
+        Assert.Contains(htmlNote, mail.HtmlBody);
+        // A line the cap did not touch says nothing about it.
+        var plain = renderer.Render(SampleFokusNotice(), Fokus, From);
+        Assert.DoesNotContain(language == "da" ? "loftsregulering" : "cap adjustment", plain.TextBody + plain.HtmlBody);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal static class NoticeTestData
     public static readonly byte[] InvoiceXml = Encoding.UTF8.GetBytes("<?xml version=\"1.0\"?><Invoice>2021-0007</Invoice>");
     public static readonly byte[] CreditPdf = Encoding.ASCII.GetBytes("%PDF-1.7\n% credit note 2021-0002\n");
 
-    private static IsoWeek W(string w) => IsoWeek.Parse(w);
+    internal static IsoWeek W(string w) => IsoWeek.Parse(w);
 
     public static FokusNotice SampleFokusNotice() => new(
         SettlementId,
