@@ -56,6 +56,17 @@ public sealed class RegisterPullTests(AzuriteFixture azurite) : IDisposable
             })));
 
     /// <summary>Serves pages 1-4 linked by tokens p2, p3, p4; the first page is whatever comes without a page token.</summary>
+    /// <summary>The register recovers. Asked for changes since page 2's max, it repeats page 2's last item (changed at that
+    /// very instant) and then brings pages 3 and 4.</summary>
+    private void ServeRecoveryAfterPage2()
+    {
+        _register.Reset();
+        ServeReferrals();
+        _register.Given(WeeksRequest().WithParam("changedSince", "2019-05-02T02:00:00Z")).AtPriority(100)
+            .RespondWith(Json(Page([PageItems(2)[^1], .. PageItems(3)], "p4")));
+        _register.Given(WeeksRequest("p4")).AtPriority(1).RespondWith(Json(Page(PageItems(4), null)));
+    }
+
     private void ServeFourPages(bool page3Fails = false)
     {
         _register.Given(WeeksRequest()).AtPriority(100).RespondWith(Json(Page(PageItems(1), "p2")));
@@ -205,13 +216,7 @@ public sealed class RegisterPullTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(6, (await StoredWeeksAsync(host)).Count);
         Assert.Equal(1 + 3, _register.LogEntries.Count(e => e.RequestMessage.Query?.ContainsKey("pageToken") == true && e.RequestMessage.Query["pageToken"].Contains("p3")));
 
-        // The register recovers. Asked for changes since page 2's max, it repeats page 2's last item (changed at that
-        // very instant) and then brings pages 3 and 4.
-        _register.Reset();
-        ServeReferrals();
-        _register.Given(WeeksRequest().WithParam("changedSince", "2019-05-02T02:00:00Z")).AtPriority(100)
-            .RespondWith(Json(Page([PageItems(2)[^1], .. PageItems(3)], "p4")));
-        _register.Given(WeeksRequest("p4")).AtPriority(1).RespondWith(Json(Page(PageItems(4), null)));
+        ServeRecoveryAfterPage2();
 
         var rerun = await pull.PullAsync(Today);
 
@@ -247,11 +252,7 @@ public sealed class RegisterPullTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(6, (await StoredWeeksAsync(host)).Count);
 
         armed = false;
-        _register.Reset();
-        ServeReferrals();
-        _register.Given(WeeksRequest().WithParam("changedSince", "2019-05-02T02:00:00Z")).AtPriority(100)
-            .RespondWith(Json(Page([PageItems(2)[^1], .. PageItems(3)], "p4")));
-        _register.Given(WeeksRequest("p4")).AtPriority(1).RespondWith(Json(Page(PageItems(4), null)));
+        ServeRecoveryAfterPage2();
 
         var rerun = await pull.PullAsync(Today);
 
