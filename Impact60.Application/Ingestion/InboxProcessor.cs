@@ -33,7 +33,7 @@ public enum InboxStatus
 /// retries and a poison queue for free.
 /// Idempotent: a retry after a crash either finds the blob gone (done) or ingests it again, which the delivery log
 /// recognises as a duplicate (or, if the crash came before the log entry, redoes idempotently).
-/// <para>The jobcenter names its files, and a name may carry a CPR number (<c>weeks-0101901234.csv</c>). The dropped
+/// <para>The jobcenter names its files, and a name may carry a CPR number (<c>weeks-DDMMYYSSSS.csv</c>). The dropped
 /// file itself is theirs and stays as named, but nothing Impact60 writes or logs carries the name unmasked: the error
 /// report is named by <see cref="ErrorReportName"/>, its text and the log lines use the masked name.</para>
 /// </summary>

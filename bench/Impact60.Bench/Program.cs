@@ -7,7 +7,7 @@ var verbs = new Dictionary<string, (string Description, Func<string[], int> Run)
 {
     ["entitlement"] = ("entitlement engine, one thread: --participants N (100000) --runs R (5) --history W (200)", EntitlementBenchmark.Run),
     ["nightly"] = ("nightly run on Azurite, changed participants vs full re-verification (issue #4): --participants N (10000) --changed F (0.05) --history W (26) --workers K (4)", NightlyBenchmark.Run),
-    ["ingest"] = ("register ingestion into Azurite, batched vs one entity at a time: [participants] [weeks] [subset]", IngestBenchmark.Run),
+    ["ingest"] = ("register ingestion into Azurite, batched vs one entity at a time (issue #3): --participants N (10000) --weeks W (156) --subset S (200) --rtt-ms R (0)", IngestBenchmark.Run),
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var verb))
