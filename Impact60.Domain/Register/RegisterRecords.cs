@@ -1,4 +1,5 @@
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Text;
 
 namespace Impact60.Domain.Register;
 
@@ -27,11 +28,22 @@ public readonly record struct RegisterWeek(Pseudonym Person, IsoWeek Week, Benef
 /// Masking replaces CPR-shaped runs (<see cref="Cpr.MaskAll"/>); a reader must still mask the cpr field itself, which
 /// may hold a malformed CPR that no pattern recognises (<c>ExtractFile.MaskLine</c> does).
 /// </remarks>
+/// <remarks>
+/// Both are also made safe to show (<see cref="SafeText"/>): control characters escaped, the reason cut at 500 and the raw
+/// line at <see cref="SafeText.RawLineLength"/> characters, so a 1 MB field cannot make a 1 MB report line or print an
+/// escape sequence on the operator's terminal.
+/// </remarks>
 public sealed record Rejection(string File, int Line, string Reason, string MaskedRawLine)
 {
-    public string Reason { get; init => field = Cpr.MaskAll(value); } = Cpr.MaskAll(Reason);
+    public const int ReasonLength = 500;
 
-    public string MaskedRawLine { get; init => field = Cpr.MaskAll(value); } = Cpr.MaskAll(MaskedRawLine);
+    public string File { get; init => field = SafeText.Show(Cpr.MaskAll(value), 260); } = SafeText.Show(Cpr.MaskAll(File), 260);
+
+    public string Reason { get; init => field = Safe(value, ReasonLength); } = Safe(Reason, ReasonLength);
+
+    public string MaskedRawLine { get; init => field = Safe(value, SafeText.RawLineLength); } = Safe(MaskedRawLine, SafeText.RawLineLength);
+
+    private static string Safe(string value, int maxLength) => SafeText.Show(Cpr.MaskAll(value), maxLength);
 }
 
 /// <summary>
