@@ -45,7 +45,7 @@ public static class ContractLimits
     /// <summary>The largest contract text read, in UTF-8 bytes (1 MiB); the IMPACT60 contract is about 3 KB.</summary>
     public const int MaxBytes = 1024 * 1024;
 
-    /// <summary>The deepest nesting of objects and arrays accepted; the contract itself needs 5.</summary>
+    /// <summary>The deepest nesting of objects and arrays accepted; the contract itself needs 4 ($.parties.supplier.bank).</summary>
     public const int MaxDepth = 16;
 
     /// <summary>Errors listed at most; at the next one reading stops and the message says more were not listed.</summary>

@@ -243,4 +243,15 @@ public class ContractLimitsTests
         Assert.EndsWith("… (70 more characters)')", error.Message);
         Assert.True(error.Message.Length < 200, $"message is {error.Message.Length} characters");
     }
+
+    [Fact]
+    public void The_example_in_docs_contract_file_md_is_what_the_loader_says()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "contract-file.md"));
+        var start = doc.IndexOf("Contract 'impact60.contract.json' is invalid", StringComparison.Ordinal);
+        var example = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)].TrimEnd();
+        var json = Mutate("paymentWindowWeeks", "2147483647", Mutate("tariffs[0].full", "7.9e28", Mutate("classification.codes.0651", "\"Full\"")));
+        var ex = Assert.Throws<ContractException>(() => ContractLoader.Load(json, "impact60.contract.json"));
+        Assert.Equal(example.ReplaceLineEndings(), ex.Message.ReplaceLineEndings());
+    }
 }
