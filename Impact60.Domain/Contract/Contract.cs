@@ -4,8 +4,9 @@ using Impact60.Domain.Primitives;
 namespace Impact60.Domain.Contracts;
 
 /// <summary>
-/// The programme contract as loaded from its JSON file (DOMAIN.md "The contract file, exactly"): every parameter the
-/// entitlement, settlement and notices depend on. Immutable; build one with <see cref="ContractLoader.Load"/>.
+/// The programme contract as loaded from its JSON file (docs/contract-file.md): every parameter the entitlement,
+/// settlement and notices depend on. Immutable; build one with <see cref="ContractLoader.Load"/>, which enforces the
+/// bounds and cross-field rules of <see cref="ContractLimits"/>.
 /// </summary>
 public sealed record Contract(
     string Programme,
@@ -27,6 +28,21 @@ public sealed record Contract(
     Invoicing Invoicing,
     IReadOnlyList<RevenuePlanEntry> RevenuePlan)
 {
+    /// <summary>The default of <see cref="MaxCourseEndWeeksAhead"/>: a year.</summary>
+    public const int DefaultMaxCourseEndWeeksAhead = 52;
+
+    /// <summary>
+    /// Whether the same person may be referred again under a new referral id (<c>allowReReferral</c>, optional). Default
+    /// false: one person, one referral in a programme.
+    /// </summary>
+    public bool AllowReReferral { get; init; }
+
+    /// <summary>
+    /// How many weeks after a delivery's date a referral's course end may lie (<c>maxCourseEndWeeksAhead</c>, optional,
+    /// 0 to 520, default <see cref="DefaultMaxCourseEndWeeksAhead"/>).
+    /// </summary>
+    public int MaxCourseEndWeeksAhead { get; init; } = DefaultMaxCourseEndWeeksAhead;
+
     /// <summary>Referrals needed to meet the target: ⌈targetShare × referralCap⌉ (60 of 120 for IMPACT60).</summary>
     public int TargetCount => (int)Math.Ceiling(TargetShare * ReferralCap);
 

@@ -37,9 +37,10 @@ public sealed class EntitlementCalculator
     public EntitlementCalculator(Contract contract)
     {
         ArgumentNullException.ThrowIfNull(contract);
-        if (contract.PaymentWindowWeeks < 1 || contract.VerificationPeriodWeeks < 1 || contract.MaturityWeeks < 1
+        // maturityWeeks may be 0 (a week final on its own Sunday); the other week counts must be positive.
+        if (contract.PaymentWindowWeeks < 1 || contract.VerificationPeriodWeeks < 1 || contract.MaturityWeeks < 0
             || contract.MinSustainedWeeks < 1 || contract.TargetSustainedWeeks < 1)
-            throw new ArgumentException("The contract's week counts must all be positive; load it with ContractLoader.", nameof(contract));
+            throw new ArgumentException("The contract's week counts must be positive (maturity 0 or more); load it with ContractLoader.", nameof(contract));
         _contract = contract;
 
         var classification = contract.Classification;

@@ -5,7 +5,7 @@ using static Impact60.Domain.Tests.EntitlementTestData;
 
 namespace Impact60.Domain.Tests;
 
-/// <summary>DOMAIN.md "The contract file, exactly": strict, every error with its JSON path, all at once.</summary>
+/// <summary>docs/contract-file.md: strict, every error with its JSON path, all at once.</summary>
 public class ContractLoaderTests
 {
     [Fact]
@@ -42,7 +42,7 @@ public class ContractLoaderTests
     [InlineData("currency", "null", "$.currency", "must not be null")]
     [InlineData("currency", "\"dkk\"", "$.currency", "must be an ISO 4217 code of 3 upper-case letters (found 'dkk')")]
     [InlineData("verificationPeriodWeeks", "0", "$.verificationPeriodWeeks", "must be a positive number of weeks (found 0)")]
-    [InlineData("maturityWeeks", "-1", "$.maturityWeeks", "must be a positive number of weeks (found -1)")]
+    [InlineData("maturityWeeks", "-1", "$.maturityWeeks", "must be 0 or more weeks (found -1)")]
     [InlineData("minSustainedWeeks", "0", "$.minSustainedWeeks", "must be a positive number of weeks (found 0)")]
     [InlineData("targetSustainedWeeks", "0", "$.targetSustainedWeeks", "must be a positive number of weeks (found 0)")]
     [InlineData("targetShare", "0", "$.targetShare", "must be greater than 0 and at most 1 (found 0)")]
@@ -131,7 +131,7 @@ public class ContractLoaderTests
     }
 
     /// <summary>The sample with one property set (or removed, when <paramref name="valueJson"/> is null); path segments like <c>tariffs[0].full</c>.</summary>
-    private static string Mutate(string path, string? valueJson, string? json = null)
+    internal static string Mutate(string path, string? valueJson, string? json = null)
     {
         var root = JsonNode.Parse(json ?? SampleJson)!;
         var segments = path.Split('.');
