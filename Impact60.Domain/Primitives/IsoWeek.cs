@@ -1,4 +1,5 @@
 using System.Globalization;
+using Impact60.Domain.Text;
 
 namespace Impact60.Domain.Primitives;
 
@@ -64,13 +65,13 @@ public readonly struct IsoWeek : IEquatable<IsoWeek>, IComparable<IsoWeek>
         week = default;
         if (text.Length != 8 || text[4] != '-' || (text[5] != 'W'))
         {
-            error = $"'{text}' is not an ISO week; expected YYYY-Www, e.g. 2019-W05";
+            error = $"'{SafeText.Quote(text)}' is not an ISO week; expected YYYY-Www, e.g. 2019-W05";
             return false;
         }
         if (!int.TryParse(text[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var y)
             || !int.TryParse(text[6..], NumberStyles.None, CultureInfo.InvariantCulture, out var w))
         {
-            error = $"'{text}' is not an ISO week; expected YYYY-Www, e.g. 2019-W05";
+            error = $"'{SafeText.Quote(text)}' is not an ISO week; expected YYYY-Www, e.g. 2019-W05";
             return false;
         }
         return TryCreate(y, w, out week, out error);

@@ -47,15 +47,18 @@ public sealed record Rejection(string File, int Line, string Reason, string Mask
 }
 
 /// <summary>
-/// A file that cannot be read at all (wrong encoding, no header, missing required column): rejected whole.
-/// <see cref="Reason"/> and the message are CPR-masked here: a headerless file's first row is read as the header,
-/// so a reason naming a header column may be quoting a CPR.
+/// A file that cannot be read at all (wrong encoding, no header, missing required column, a header line over the
+/// limit): rejected whole. <see cref="Reason"/> and the message are CPR-masked and made safe to show here (control
+/// characters escaped, cut at <see cref="Rejection.ReasonLength"/>): a headerless file's first row is read as the header,
+/// so a reason naming a header column may be quoting a CPR, or anything else the file held.
 /// </summary>
 public sealed class RegisterFileException(string file, string reason)
-    : Exception($"{Cpr.MaskAll(file)}: {Cpr.MaskAll(reason)}")
+    : Exception($"{SafeText.Show(Cpr.MaskAll(file), 260)}: {Safe(reason)}")
 {
     /// <summary>The file name as given (for locating the file; <see cref="Exception.Message"/> has it masked).</summary>
     public string File { get; } = file;
 
-    public string Reason { get; } = Cpr.MaskAll(reason);
+    public string Reason { get; } = Safe(reason);
+
+    private static string Safe(string reason) => SafeText.Show(Cpr.MaskAll(reason), Rejection.ReasonLength);
 }

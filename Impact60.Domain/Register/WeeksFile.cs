@@ -1,9 +1,10 @@
 using System.Globalization;
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Text;
 
 namespace Impact60.Domain.Register;
 
-/// <summary>How a weeks extract is laid out (REGISTER.md "weeks").</summary>
+/// <summary>How a weeks extract is laid out (docs/register-formats.md "weeks").</summary>
 public enum WeeksFileForm
 {
     /// <summary><c>cpr;week;code</c>: one row per person-week.</summary>
@@ -18,8 +19,11 @@ public enum WeeksFileForm
 /// a week with no row (long) or no column (wide) is not reported and yields nothing.
 /// </summary>
 /// <remarks>
-/// A person-week appears once per file. A repeat with a different code is a conflict; a repeat with the same code is
-/// rejected as a repeat too, so that nothing in a delivery is dropped without a line in the quarantine report. In both
+/// Every field is checked for control and invisible characters (the row is rejected naming the column), every week
+/// lies in <see cref="PlausibleDates"/>, and codes are read with leading zeros dropped (<see cref="BenefitCode"/>), so
+/// <c>0651</c> and <c>651</c> are one code, also when checking repeats. A person-week appears once per file. A repeat
+/// with a different code is a conflict; a repeat with the same code is rejected as a repeat too, so that nothing in a
+/// delivery is dropped without a line in the quarantine report. In both
 /// cases the first row is kept and the rejection names its line. In the wide form each bad cell is rejected on its own
 /// and the row's other cells are kept; a column that is not a week, or is a week after the latest allowed week, is
 /// rejected once at the header (line 1) and its cells are not read.
@@ -63,12 +67,12 @@ public static class WeeksFile
             || !int.TryParse(s[2..4], NumberStyles.None, CultureInfo.InvariantCulture, out var yy)
             || !int.TryParse(s[4..6], NumberStyles.None, CultureInfo.InvariantCulture, out var ww))
         {
-            error = Cpr.MaskAll($"column '{column}' is not a week column; expected y_YYWW, e.g. y_1914");
+            error = Cpr.MaskAll($"column '{SafeText.Quote(column)}' is not a week column; expected y_YYWW, e.g. y_1914");
             return false;
         }
         if (!IsoWeek.TryCreate(2000 + yy, ww, out week, out var weekError))
         {
-            error = Cpr.MaskAll($"column '{column}' is not a week: {weekError}");
+            error = Cpr.MaskAll($"column '{SafeText.Quote(column)}' is not a week: {weekError}");
             return false;
         }
         error = null;
@@ -83,25 +87,31 @@ public static class WeeksFile
     /// Streams the good register weeks; each bad row (wide form: each bad cell) goes to <paramref name="rejections"/>.
     /// Weeks after <paramref name="latestAllowedWeek"/> are in the future and rejected. Throws
     /// <see cref="RegisterFileException"/> on the first <c>MoveNext</c> when the file has no header, lacks a required
-    /// column or is neither form, and on whichever <c>MoveNext</c> meets invalid UTF-8: the whole file is then
+    /// column or is neither form, and on whichever <c>MoveNext</c> meets a byte that is not UTF-8: the whole file is then
     /// rejected and whatever was yielded before must be discarded. The stream is left open.
     /// </summary>
-    public static IEnumerable<RegisterWeek> Read(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections)
+    /// <param name="keepPerson">
+    /// When given, only the weeks of persons it keeps are yielded and checked for repeats; the rows of other persons are
+    /// still checked for format, and a bad one is rejected, but nothing of them is remembered. Memory then grows with the
+    /// kept persons (a preview of 120 referrals over a whole register extract), not with the rows.
+    /// </param>
+    public static IEnumerable<RegisterWeek> Read(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections, Func<Pseudonym, bool>? keepPerson = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(pseudonymizer);
         ArgumentNullException.ThrowIfNull(rejections);
-        return ReadIterator(stream, fileName, pseudonymizer, latestAllowedWeek, rejections);
+        return ReadIterator(stream, fileName, pseudonymizer, latestAllowedWeek, rejections, keepPerson);
     }
 
-    private static IEnumerable<RegisterWeek> ReadIterator(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections)
+    private static IEnumerable<RegisterWeek> ReadIterator(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections, Func<Pseudonym, bool>? keepPerson)
     {
-        using var file = ExtractFile.Open(stream, fileName);
+        using var file = ExtractFile.Open(stream, fileName, rejections);
         var form = DetectForm(file.Columns) ?? throw new RegisterFileException(fileName,
             file.Columns.Contains(WeekColumn)
                 ? "the header mixes the long form's 'week' column with wide-form y_YYWW columns"
                 : $"missing required column '{WeekColumn}' (long form) or y_YYWW week columns (wide form)");
-        var state = new ReadState(file, new PersonLookup(pseudonymizer), latestAllowedWeek, rejections, file.Require(CprColumn));
+        file.CprIndex = file.Require(CprColumn);
+        var state = new ReadState(file, new PersonLookup(pseudonymizer, keepPerson), latestAllowedWeek, rejections, file.CprIndex);
         var rows = form == WeeksFileForm.Long ? ReadLong(state) : ReadWide(state);
         foreach (var week in rows) yield return week;
     }
@@ -118,7 +128,24 @@ public static class WeeksFile
         private readonly Dictionary<long, (int Line, BenefitCode Code)> _firstReport = [];
         private readonly Dictionary<string, BenefitCode> _codes = new(StringComparer.Ordinal);
 
-        public void Reject(string line, string reason) => Rejections.Add(File.Reject(line, CprIndex, reason));
+        public void Reject(string line, string reason) => Rejections.Add(File.Reject(line, reason));
+
+        /// <summary>Splits the line; false (and the row rejected) when its field count differs from the header or a field holds a control character.</summary>
+        public bool SplitRow(string line)
+        {
+            var fields = File.Split(line);
+            if (fields != File.Columns.Length)
+            {
+                Reject(line, $"expected {File.Columns.Length} fields as in the header, found {fields}");
+                return false;
+            }
+            if (File.UnsafeField(line, fields) is { } unsafeField)
+            {
+                Reject(line, unsafeField);
+                return false;
+            }
+            return true;
+        }
 
         /// <summary>Null when the person-week is new; otherwise why the row is rejected.</summary>
         public string? Repeat(int personIndex, IsoWeek week, BenefitCode code)
@@ -153,18 +180,13 @@ public static class WeeksFile
         var weekIndex = file.Require(WeekColumn);
         var codeIndex = file.Require(CodeColumn);
         foreach (var column in file.Columns.Where(c => c is not (CprColumn or WeekColumn or CodeColumn)))
-            s.Rejections.Add(file.RejectHeader($"unknown column '{column}' in the header; the column is ignored"));
+            s.Rejections.Add(file.RejectHeader($"unknown column '{SafeText.Quote(column)}' in the header; the column is ignored"));
 
         var weeks = new Dictionary<string, IsoWeek>(StringComparer.Ordinal);
         var weekLookup = weeks.GetAlternateLookup<ReadOnlySpan<char>>();
         while (file.NextDataLine() is { } line)
         {
-            var fields = file.Split(line);
-            if (fields != file.Columns.Length)
-            {
-                s.Reject(line, $"expected {file.Columns.Length} fields as in the header, found {fields}");
-                continue;
-            }
+            if (!s.SplitRow(line)) continue;
             if (!s.Persons.TryResolve(file.Field(line, s.CprIndex), out var person, out var personIndex, out var error))
             {
                 s.Reject(line, error!);
@@ -183,6 +205,11 @@ public static class WeeksFile
                     s.Reject(line, $"week: {error}");
                     continue;
                 }
+                if (PlausibleDates.Refuse(week, "week") is { } implausible)
+                {
+                    s.Reject(line, implausible);
+                    continue;
+                }
                 weeks.Add(weekText.ToString(), week);
             }
             if (week > s.LatestAllowedWeek)
@@ -195,6 +222,7 @@ public static class WeeksFile
                 s.Reject(line, $"code: {error}");
                 continue;
             }
+            if (personIndex < 0) continue; // a person the caller does not keep: checked, not tracked
             if (s.Repeat(personIndex, week, code) is { } repeat)
             {
                 s.Reject(line, repeat);
@@ -213,9 +241,11 @@ public static class WeeksFile
             var column = file.Columns[i];
             if (i == s.CprIndex) continue;
             if (!IsWideColumnName(column))
-                s.Rejections.Add(file.RejectHeader($"unknown column '{column}' in the header; the column is ignored"));
+                s.Rejections.Add(file.RejectHeader($"unknown column '{SafeText.Quote(column)}' in the header; the column is ignored"));
             else if (!TryParseWideColumn(column, out var week, out var error))
                 s.Rejections.Add(file.RejectHeader($"{error}; the column is ignored"));
+            else if (PlausibleDates.Refuse(week, $"column '{column}' is week") is { } implausible)
+                s.Rejections.Add(file.RejectHeader($"{implausible}; the column is ignored"));
             else if (week > s.LatestAllowedWeek)
                 s.Rejections.Add(file.RejectHeader($"column '{column}' is week {week}, in the future (latest allowed {s.LatestAllowedWeek}); the column is ignored"));
             else
@@ -225,12 +255,7 @@ public static class WeeksFile
         var rowWeeks = new List<RegisterWeek>(weekColumns.Count);
         while (file.NextDataLine() is { } line)
         {
-            var fields = file.Split(line);
-            if (fields != file.Columns.Length)
-            {
-                s.Reject(line, $"expected {file.Columns.Length} fields as in the header, found {fields}");
-                continue;
-            }
+            if (!s.SplitRow(line)) continue;
             if (!s.Persons.TryResolve(file.Field(line, s.CprIndex), out var person, out var personIndex, out var error))
             {
                 s.Reject(line, $"{error}; the whole row is rejected");
@@ -241,6 +266,8 @@ public static class WeeksFile
             {
                 if (!s.TryParseCode(file.Field(line, index), out var code, out error))
                     s.Reject(line, $"column {name}: {error}");
+                else if (personIndex < 0)
+                    continue; // a person the caller does not keep: checked, not tracked
                 else if (s.Repeat(personIndex, week, code) is { } repeat)
                     s.Reject(line, $"column {name}: {repeat}");
                 else

@@ -117,7 +117,7 @@ public class EntitlementRulesTests
         Assert.Equal(WeekClass.Full, calculator.Classify(BenefitCode.Parse("651")));
         Assert.Equal(WeekClass.Partial, calculator.Classify(BenefitCode.Parse("421")));
         Assert.Equal(WeekClass.None, calculator.Classify(BenefitCode.Parse("100")));
-        Assert.Equal(WeekClass.None, calculator.Classify(BenefitCode.Parse("0651"))); // a different code, not listed
+        Assert.Equal(WeekClass.Full, calculator.Classify(BenefitCode.Parse("0651"))); // leading zeros are not significant: the listed 651
 
         // Given a period of mixed Full (empty, SU) and Partial (flex job) weeks, then each week is paid at its class's tariff
         var e = calculator.Compute(Referral(), Weeks(WindowStart, "FSPPSFFFPPFSF" + "N"), FinalFrom(P1Last.Next));

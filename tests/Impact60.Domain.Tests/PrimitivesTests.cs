@@ -61,3 +61,107 @@ public class PrimitivesTests
         Assert.Throws<InvalidOperationException>(() => calculator.Compute(Referral(), [.. weeks, nobodysWeek], FinalFrom(WindowStart)));
     }
 }
+
+/// <summary>
+/// CPR detection is exact: every spelling a person would type is found (and masked), and nothing else is — an amount,
+/// a date, an EAN, an invoice number or a hex delivery id in a report stays readable.
+/// </summary>
+public class CprDetectionTests
+{
+    [Theory]
+    [InlineData("010197-9911")]
+    [InlineData("0101979911")]
+    [InlineData("010197 9911")]
+    [InlineData("010197/9911")]
+    [InlineData("010197.9911")]
+    [InlineData("010197\u20139911")] // en dash
+    [InlineData("010197\u20149911")] // em dash
+    [InlineData("010197 - 9911")]
+    [InlineData("010197\u00A09911")] // no-break space
+    [InlineData("01.01.97-9911")]
+    [InlineData("01 01 97 9911")]
+    [InlineData("01-01-97-9911")]
+    [InlineData("01/01/97-9911")]
+    [InlineData("01. 01. 97-9911")]
+    [InlineData("02/0285-1234")] // separators need not match
+    [InlineData("010197\t9911")] // nor be visible
+    [InlineData("0101\u200B97-9911")]
+    [InlineData("290200-1234")] // 29 February 2000
+    [InlineData("311299-1234")]
+    public void Given_a_cpr_in_any_spelling_when_masked_then_it_is_masked_wherever_it_stands(string cpr)
+    {
+        Assert.True(Cpr.ContainsCprLike(cpr));
+        Assert.Equal(Cpr.Masked, Cpr.MaskAll(cpr));
+        Assert.Equal($"JC {Cpr.Masked} note", Cpr.MaskAll($"JC {cpr} note"));
+        Assert.Equal($"F-{Cpr.Masked}", Cpr.MaskAll($"F-{cpr}"));
+        Assert.Equal($"x;{Cpr.Masked};y", Cpr.MaskAll($"x;{cpr};y"));
+    }
+
+    [Theory]
+    [InlineData("JC 010197 9911", "JC XXXXXX-XXXX")]
+    [InlineData("F-010197/9911", "F-XXXXXX-XXXX")]
+    [InlineData("JC0101979911", "JCXXXXXX-XXXX")]
+    [InlineData("a 010197-9911 and 020285 1234.", "a XXXXXX-XXXX and XXXXXX-XXXX.")]
+    public void Given_cprs_inside_identifiers_and_text_when_masked_then_only_the_cpr_is_replaced(string text, string masked)
+    {
+        Assert.Equal(masked, Cpr.MaskAll(text));
+    }
+
+    [Theory]
+    [InlineData("c4310c0679903385")] // a 16-hex delivery id
+    [InlineData("delivery c4310c0679903385 from 2022-03-01")]
+    [InlineData("91.150,00")]
+    [InlineData("1.234.567,89 DKK")]
+    [InlineData("2019-01-01")]
+    [InlineData("2019-01-01 1234")]
+    [InlineData("2018-09-27;2018-10-01;2019-03-29")]
+    [InlineData("2019-W05")]
+    [InlineData("5798000123458")] // EAN-13
+    [InlineData("DK12345678")] // CVR
+    [InlineData("12345678")]
+    [InlineData("I60F-000001")]
+    [InlineData("I60K-000123")]
+    [InlineData("+45 20 30 40 50")]
+    [InlineData("+4520304050")]
+    [InlineData("004598765432")]
+    [InlineData("3f2504e0-4f89-11d3-9a0c-0305e82c3301")] // GUIDs
+    [InlineData("9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d")]
+    [InlineData("01019799112")] // 11 digits: part of a longer run
+    [InlineData("10101979911")]
+    [InlineData("3102979911")] // 31 February is no date
+    [InlineData("0013979911")] // month 13
+    [InlineData("2902979911")] // 29 February 1997/2097: no leap year
+    [InlineData("1234567890")]
+    public void Given_text_that_holds_no_cpr_when_masked_then_it_is_untouched(string text)
+    {
+        Assert.False(Cpr.ContainsCprLike(text));
+        Assert.Equal(text, Cpr.MaskAll(text));
+    }
+}
+
+/// <summary>Benefit codes are numbers: leading zeros are not significant.</summary>
+public class BenefitCodeTests
+{
+    [Theory]
+    [InlineData("0651", "651")]
+    [InlineData("651", "651")]
+    [InlineData("000", "0")]
+    [InlineData("0", "0")]
+    [InlineData(" 0042 ", "42")]
+    public void Given_a_code_with_leading_zeros_when_parsed_then_it_is_the_number_without_them(string text, string value)
+    {
+        var code = BenefitCode.Parse(text);
+
+        Assert.Equal(value, code.Value);
+        Assert.Equal(BenefitCode.Parse(value), code);
+        Assert.False(code.IsNoBenefit);
+    }
+
+    [Fact]
+    public void Given_an_overlong_bad_code_when_parsed_then_the_error_quotes_a_cut_value()
+    {
+        Assert.False(BenefitCode.TryParse(new string('x', 10_000), out _, out var error));
+
+        Assert.True(error!.Length < 200, error);
+    }
+}

@@ -153,10 +153,10 @@ public sealed class BadInputTests(AzuriteFixture azurite)
         { "blank-first-line.csv", Encoding.UTF8.GetBytes($"\n{WeeksHeader}\n{Cpr(1)};2019-W14;130\n"), "line 1 is blank: expected a header row" },
         { "no-header.csv", Encoding.UTF8.GetBytes($"{Cpr(1)};2019-W14;130\n{Cpr(2)};2019-W14;\n"), "missing required column 'week' (long form) or y_YYWW week columns (wide form)" },
         // Saved as UTF-16 (with its byte order mark) by a spreadsheet.
-        { "utf16.csv", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes($"{WeeksHeader}\n{Cpr(1)};2019-W14;130\n")], "the file is not valid UTF-8 (invalid bytes at line 1); the whole file is rejected" },
+        { "utf16.csv", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes($"{WeeksHeader}\n{Cpr(1)};2019-W14;130\n")], "the file looks like UTF-16 (little-endian, with a byte order mark), not UTF-8; save it as UTF-8 and deliver it again" },
         // Saved as Latin-1: the good row before the bad byte must not be stored either.
         { "latin1-referrals.csv", Encoding.Latin1.GetBytes($"{ReferralHeader}\n{ReferralLine(1)}\nJC-2018-0002;{Cpr(2)};2018-09-27;2018-10-01;;F-002;Kaffe Æbler\n"),
-            "the file is not valid UTF-8 (invalid bytes at line 3); the whole file is rejected" },
+            "the file looks like Windows-1252/Latin-1, not UTF-8 (first at line 3: byte 0xC6, 'Æ' in Windows-1252); save it as UTF-8 and deliver it again" },
     };
 
     [Theory]

@@ -270,17 +270,17 @@ public class ExtractFileReadabilityTests
 
         var ex = Assert.Throws<RegisterFileException>(() => Weeks(new MemoryStream(bytes)));
 
-        Assert.Equal("the file is not valid UTF-8 (invalid bytes at line 3); the whole file is rejected", ex.Reason);
+        Assert.Equal("the file looks like Windows-1252/Latin-1, not UTF-8 (first at line 3: byte 0xC3, 'Ã' in Windows-1252); save it as UTF-8 and deliver it again", ex.Reason);
     }
 
     [Fact]
-    public void Given_a_utf16_file_when_read_then_it_is_rejected_as_not_utf8()
+    public void Given_a_utf16_file_when_read_then_it_is_rejected_as_utf16()
     {
         var bytes = System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes("cpr;week;code\n")).ToArray();
 
         var ex = Assert.Throws<RegisterFileException>(() => Weeks(new MemoryStream(bytes)));
 
-        Assert.StartsWith("the file is not valid UTF-8", ex.Reason);
+        Assert.StartsWith("the file looks like UTF-16", ex.Reason);
     }
 
     [Fact]
