@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Impact60.Domain.Primitives;
 
 /// <summary>
@@ -23,7 +25,8 @@ public static class PlausibleDates
 
     /// <summary>Why <paramref name="date"/> is refused, naming <paramref name="what"/>; null when it is in range.</summary>
     public static string? Refuse(DateOnly date, string what) =>
-        Contains(date) ? null : $"{what} {date:yyyy-MM-dd} is outside the accepted range {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}";
+        Contains(date) ? null : string.Create(CultureInfo.InvariantCulture,
+            $"{what} {date:yyyy-MM-dd} is outside the accepted range {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}");
 
     /// <summary>Why <paramref name="week"/> is refused, naming <paramref name="what"/>; null when it is in range.</summary>
     public static string? Refuse(IsoWeek week, string what) =>
