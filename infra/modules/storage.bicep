@@ -61,7 +61,7 @@ var tableNames = [
   'NoticesSent'
 ]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags
@@ -86,7 +86,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01' = {
   parent: storage
   name: 'default'
   properties: {
@@ -103,7 +103,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
   for containerName in containerNames: {
     parent: blobService
     name: containerName
@@ -113,7 +113,7 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
-resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
   for containerName in wormContainerNames: {
     parent: blobService
     name: containerName
@@ -129,7 +129,7 @@ resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
 // 6 * 365 + 2 = 2192 days by default. Azure creates a policy Unlocked; lock it once after the first deployment
 // (infra/README.md, "Lock the retention policies") so nobody can shorten or remove it.
 // Not the app's: Event Grid writes an inbox event here when it gives up delivering it to the ingest queue.
-resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = {
   parent: blobService
   name: deadLetterContainerName
   properties: {
@@ -137,7 +137,7 @@ resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
-resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = [
+resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2026-09-01' = [
   for (containerName, i) in wormContainerNames: {
     parent: wormContainers[i]
     name: 'default'
@@ -148,24 +148,24 @@ resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/co
   }
 ]
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2026-09-01' = {
   parent: storage
   name: 'default'
 }
 
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-09-01' = [
   for queueName in queueNames: {
     parent: queueService
     name: queueName
   }
 ]
 
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2026-09-01' = {
   parent: storage
   name: 'default'
 }
 
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-09-01' = [
   for tableName in tableNames: {
     parent: tableService
     name: tableName
@@ -175,6 +175,9 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
 // Queue write logs (PutMessage, including the Functions host moving a message to a "-poison" queue) go to
 // Log Analytics, where the poison-queue alert counts them. This is independent of the app's own logging and
 // of Application Insights sampling.
+// 2021-05-01-preview is the newest version of diagnosticSettings; the only GA one (2016-09-01) is the legacy
+// "service diagnostic settings" API that fails for these resources, so use-recent-api-versions is silenced here.
+#disable-next-line use-recent-api-versions
 resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'queue-writes'
   scope: queueService
