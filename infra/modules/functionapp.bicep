@@ -77,6 +77,9 @@ param noticesFrom string
 @description('Language of the notices.')
 param noticesLanguage string
 
+@description('Resource id of the subnet (delegated to Microsoft.App/environments) the app is integrated into; empty for none.')
+param virtualNetworkSubnetId string = ''
+
 @description('Most instances the plan may scale out to.')
 param maximumInstanceCount int = 40
 
@@ -114,11 +117,16 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     // Key Vault references are resolved with the user-assigned identity (the default would be a system identity
     // this app does not have).
     keyVaultReferenceIdentity: identityId
+    // Private networking: outbound traffic leaves through the integration subnet (private endpoints, NAT gateway).
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // A Linux app must route all traffic into the network for the platform to resolve Key Vault references
+      // through the vault's private endpoint.
+      vnetRouteAllEnabled: !empty(virtualNetworkSubnetId)
     }
     functionAppConfig: {
       deployment: {

@@ -19,8 +19,11 @@ param tags object
 @description('Days a blob in the evidence and documents containers cannot be changed or deleted (WORM).')
 param retentionDays int
 
-@description('Log Analytics workspace that receives the queue write logs (used by the poison-queue alert).')
-param workspaceId string
+@description('True for private networking: the firewall denies every public caller except the addresses below and trusted Azure services.')
+param vnetEnabled bool
+
+@description('Public IPv4 addresses or CIDR ranges let through the firewall when vnetEnabled (the jobcenter\'s uploader, operators).')
+param allowedIpRanges array
 
 @description('Container for the inbox events Event Grid could not deliver (infra/modules/eventgrid-subscription.bicep).')
 param deadLetterContainerName string
@@ -78,11 +81,27 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
     supportsHttpsTrafficOnly: true
     allowCrossTenantReplication: false
     accessTier: 'Hot'
+    // With private networking the app reaches the account through its private endpoints and the firewall denies
+    // every other caller but the listed addresses and trusted Azure services. Public network access stays
+    // "Enabled" (from selected networks) rather than "Disabled" on purpose: Disabled would also switch off the
+    // trusted-services exception, and Event Grid, which is not in our network, delivers the inbox's BlobCreated
+    // events to the ingest queue and writes dead letters into this account through exactly that exception, with
+    // the system topic's system-assigned identity (a user-assigned identity is refused there).
     publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
+    networkAcls: vnetEnabled
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+          ipRules: map(allowedIpRanges, range => {
+            value: range
+            action: 'Allow'
+          })
+          virtualNetworkRules: []
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
   }
 }
 
@@ -171,26 +190,6 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-09-
     name: tableName
   }
 ]
-
-// Queue write logs (PutMessage, including the Functions host moving a message to a "-poison" queue) go to
-// Log Analytics, where the poison-queue alert counts them. This is independent of the app's own logging and
-// of Application Insights sampling.
-// 2021-05-01-preview is the newest version of diagnosticSettings; the only GA one (2016-09-01) is the legacy
-// "service diagnostic settings" API that fails for these resources, so use-recent-api-versions is silenced here.
-#disable-next-line use-recent-api-versions
-resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'queue-writes'
-  scope: queueService
-  properties: {
-    workspaceId: workspaceId
-    logs: [
-      {
-        category: 'StorageWrite'
-        enabled: true
-      }
-    ]
-  }
-}
 
 output id string = storage.id
 output name string = storage.name

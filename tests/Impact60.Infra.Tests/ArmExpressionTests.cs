@@ -61,6 +61,8 @@ public sealed class ArmExpressionTests
     [InlineData("[empty(concat(createArray(), createArray()))]", true)]
     [InlineData("[equals(string(createObject('a', 'it''s')), '{\"a\":\"it''s\"}')]", true)]
     [InlineData("[equals(createObject('a', 1).a, 2)]", false)]
+    [InlineData("[equals(map(createArray('1.2.3.4', '5.6.7.0/24'), lambda('r', createObject('value', lambdaVariables('r')))), createArray(createObject('value', '1.2.3.4'), createObject('value', '5.6.7.0/24')))]", true)]
+    [InlineData("[empty(map(createArray(), lambda('r', lambdaVariables('r'))))]", true)]
     public void Expressions_evaluate_as_ARM_does(string expression, bool expected)
     {
         var arm = ArmTemplate.Parse(Template);

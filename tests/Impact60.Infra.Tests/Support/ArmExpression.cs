@@ -23,13 +23,15 @@ internal sealed class ArmExpression
     private readonly string _text;
     private readonly Func<string, Value> _parameter;
     private readonly Func<string, Value> _variable;
+    private readonly IReadOnlyDictionary<string, Value> _lambdaVariables;
     private int _position;
 
-    private ArmExpression(string text, Func<string, Value> parameter, Func<string, Value> variable)
+    private ArmExpression(string text, Func<string, Value> parameter, Func<string, Value> variable, IReadOnlyDictionary<string, Value>? lambdaVariables = null)
     {
         _text = text;
         _parameter = parameter;
         _variable = variable;
+        _lambdaVariables = lambdaVariables ?? new Dictionary<string, Value>();
     }
 
     /// <summary>A value, or the fact that it cannot be known from the template and its parameters alone.</summary>
@@ -121,6 +123,11 @@ internal sealed class ArmExpression
             };
         }
 
+        if (name.Equals("map", StringComparison.OrdinalIgnoreCase))
+        {
+            return Map(evaluate);
+        }
+
         var arguments = new List<Value>();
         SkipSpace();
         if (Peek() != ')')
@@ -156,6 +163,8 @@ internal sealed class ArmExpression
                 return arguments[0].AsString is { } parameter ? _parameter(parameter) : Value.Unknown;
             case "variables":
                 return arguments[0].AsString is { } variable ? _variable(variable) : Value.Unknown;
+            case "lambdavariables":
+                return arguments[0].AsString is { } lambdaVariable && _lambdaVariables.TryGetValue(lambdaVariable, out var bound) ? bound : Value.Unknown;
             case "true":
                 return Value.Of(JsonValue.Create(true));
             case "false":
@@ -208,6 +217,46 @@ internal sealed class ArmExpression
             default:
                 return Value.Unknown;
         }
+    }
+
+    // map(array, lambda('x', body)): the body is evaluated once per element, with lambdaVariables('x') bound to it.
+    private Value Map(bool evaluate)
+    {
+        var array = Expression(evaluate);
+        Expect(',');
+        if (!Identifier().Equals("lambda", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException("map() without a lambda.");
+        }
+
+        Expect('(');
+        SkipSpace();
+        var variable = StringLiteral();
+        Expect(',');
+        var bodyStart = _position;
+        Expression(evaluate: false);
+        var body = _text[bodyStart.._position];
+        Expect(')');
+        Expect(')');
+        if (!evaluate || !array.Known || array.Node is not JsonArray elements)
+        {
+            return Value.Unknown;
+        }
+
+        var results = new JsonArray();
+        foreach (var element in elements)
+        {
+            var scope = new Dictionary<string, Value>(_lambdaVariables) { [variable] = Value.Of(element) };
+            var result = new ArmExpression(body, _parameter, _variable, scope).Expression(evaluate: true);
+            if (!result.Known)
+            {
+                return Value.Unknown;
+            }
+
+            results.Add(result.Node?.DeepClone());
+        }
+
+        return Value.Of(results);
     }
 
     private static Value CreateObject(List<Value> arguments)

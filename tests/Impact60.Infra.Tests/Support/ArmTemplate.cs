@@ -75,9 +75,31 @@ public sealed partial class ArmTemplate
     /// <summary>The fixed value of a template value in this mode, or null when it is an expression these tests do not evaluate.</summary>
     public JsonNode? Resolve(JsonNode? value) => Evaluate(value).Node;
 
-    /// <summary>A template value evaluated in this mode (<see cref="ArmExpression"/>).</summary>
+    /// <summary>
+    /// A template value evaluated in this mode (<see cref="ArmExpression"/>). Objects and arrays are evaluated member
+    /// by member; a member that cannot be evaluated keeps its expression text.
+    /// </summary>
     internal ArmExpression.Value Evaluate(JsonNode? value)
     {
+        switch (value)
+        {
+            case JsonObject obj:
+                var evaluatedObject = new JsonObject();
+                foreach (var (key, member) in obj)
+                {
+                    var evaluated = Evaluate(member);
+                    evaluatedObject[key] = evaluated.Known ? evaluated.Node?.DeepClone() : member?.DeepClone();
+                }
+
+                return ArmExpression.Value.Of(evaluatedObject);
+            case JsonArray array:
+                return ArmExpression.Value.Of(new JsonArray(array.Select(item =>
+                {
+                    var evaluated = Evaluate(item);
+                    return evaluated.Known ? evaluated.Node?.DeepClone() : item?.DeepClone();
+                }).ToArray()));
+        }
+
         if (value is not JsonValue jsonValue || !jsonValue.TryGetValue<string>(out var text))
         {
             return ArmExpression.Value.Of(value);
@@ -149,7 +171,13 @@ public sealed partial class ArmTemplate
         if (ModuleCall is not null && Parent is not null)
         {
             var passed = ModuleCall["properties"]?["parameters"]?[name];
-            return passed is null ? Evaluate(Parameters[name]?["defaultValue"]) : Parent.Evaluate(passed["value"]);
+            return passed switch
+            {
+                null => Evaluate(Parameters[name]?["defaultValue"]),
+                JsonObject parameter => Parent.Evaluate(parameter["value"]),
+                // Bicep writes a conditional argument as one expression: if(c, createObject('value', x), createObject('value', y)).
+                _ => Parent.Evaluate(passed) is { Known: true, Node: JsonObject chosen } ? ArmExpression.Value.Of(chosen["value"]) : ArmExpression.Value.Unknown,
+            };
         }
 
         if (_parameterValues.TryGetValue(name, out var given))
