@@ -353,6 +353,21 @@ module diagnostics 'modules/diagnostics.bicep' = {
   ]
 }
 
+// The operations workbook, linked to Application Insights (infra/README.md, "Workbook").
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    logAnalyticsName: names.logAnalytics
+  }
+  // Both are referred to by name: they must exist first.
+  dependsOn: [
+    monitoring
+  ]
+}
+
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'
   params: {

@@ -63,6 +63,7 @@ public sealed class ArmExpressionTests
     [InlineData("[equals(createObject('a', 1).a, 2)]", false)]
     [InlineData("[equals(map(createArray('1.2.3.4', '5.6.7.0/24'), lambda('r', createObject('value', lambdaVariables('r')))), createArray(createObject('value', '1.2.3.4'), createObject('value', '5.6.7.0/24')))]", true)]
     [InlineData("[empty(map(createArray(), lambda('r', lambdaVariables('r'))))]", true)]
+    [InlineData("[equals(union(createObject('a', 1, 'b', 1), createObject('b', 2)), createObject('a', 1, 'b', 2))]", true)]
     public void Expressions_evaluate_as_ARM_does(string expression, bool expected)
     {
         var arm = ArmTemplate.Parse(Template);

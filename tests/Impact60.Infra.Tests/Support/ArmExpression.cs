@@ -9,8 +9,9 @@ namespace Impact60.Infra.Tests.Support;
 /// <summary>
 /// Evaluates the part of the ARM template expression language that decides what a deployment mode deploys:
 /// literals, <c>parameters()</c>, <c>variables()</c>, <c>if()</c>, <c>not()</c>, <c>and()</c>, <c>or()</c>,
-/// <c>equals()</c>, <c>empty()</c>, <c>length()</c>, <c>concat()</c>, <c>createObject()</c>, <c>createArray()</c>,
-/// <c>string()</c>, <c>json('null')</c>, <c>true()</c>/<c>false()</c>/<c>null()</c>, property access and indexing.
+/// <c>equals()</c>, <c>empty()</c>, <c>length()</c>, <c>concat()</c>, <c>union()</c> of objects, <c>createObject()</c>, <c>createArray()</c>,
+/// <c>map()</c> with a <c>lambda()</c>,
+/// <c>string()</c>, <c>json()</c>, <c>true()</c>/<c>false()</c>/<c>null()</c>, property access and indexing.
 /// Anything else (resource ids, references, environment()) is <see cref="Value.Unknown"/>: the tests treat it as
 /// "not a fixed value", never as a guess. <c>if()</c> evaluates only the branch its condition picks, so a value
 /// that depends on the mode is known in each mode even when the other branch is not.
@@ -171,8 +172,8 @@ internal sealed class ArmExpression
                 return Value.Of(JsonValue.Create(false));
             case "null":
                 return Value.Of(null);
-            case "json" when arguments[0].AsString == "null":
-                return Value.Of(null);
+            case "json" when arguments[0].AsString is { } json:
+                return Value.Of(JsonNode.Parse(json));
             case "not" when arguments[0].AsBool is { } b:
                 return Value.Of(JsonValue.Create(!b));
             case "and":
@@ -202,6 +203,15 @@ internal sealed class ArmExpression
                 return Value.Of(new JsonArray(arguments.SelectMany(a => a.Node!.AsArray()).Select(n => n?.DeepClone()).ToArray()));
             case "concat" when arguments.All(a => a.AsString is not null):
                 return Value.Of(JsonValue.Create(string.Concat(arguments.Select(a => a.AsString))));
+            case "union" when arguments.All(a => a.Node is JsonObject):
+                // Shallow: later arguments' properties win (enough for the templates here; ARM also merges nested objects).
+                var merged = new JsonObject();
+                foreach (var (key, member) in arguments.SelectMany(a => a.Node!.AsObject()))
+                {
+                    merged[key] = member?.DeepClone();
+                }
+
+                return Value.Of(merged);
             case "createarray":
                 return arguments.Any(a => !a.Known) ? Value.Unknown : Value.Of(new JsonArray(arguments.Select(a => a.Node?.DeepClone()).ToArray()));
             case "createobject":
