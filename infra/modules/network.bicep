@@ -93,9 +93,6 @@ resource natPublicIp 'Microsoft.Network/publicIPAddresses@2026-03-01' = {
   sku: {
     name: 'Standard'
   }
-  zones: [
-    '1'
-  ]
   properties: {
     publicIPAllocationMethod: 'Static'
     publicIPAddressVersion: 'IPv4'
@@ -109,9 +106,6 @@ resource natGateway 'Microsoft.Network/natGateways@2026-03-01' = {
   sku: {
     name: 'Standard'
   }
-  zones: [
-    '1'
-  ]
   properties: {
     idleTimeoutInMinutes: 4
     publicIpAddresses: [
