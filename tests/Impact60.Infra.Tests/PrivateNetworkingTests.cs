@@ -145,7 +145,7 @@ public sealed class PrivateNetworkingTests(CompiledMainTemplate main)
     [InlineData("Microsoft.KeyVault/vaults")]
     [InlineData("Microsoft.ServiceBus/namespaces")]
     [InlineData("Microsoft.Storage/storageAccounts")]
-    public void Given_public_networking_then_the_services_stay_reachable_with_Entra_ID_only(string type)
+    public void Given_public_networking_then_the_services_stay_publicly_reachable(string type)
     {
         var (template, resource) = main.In(vnetEnabled: false).ResourcesOfType(type).Single();
 
