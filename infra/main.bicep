@@ -1,6 +1,7 @@
 // Impact60 in Azure: a Flex Consumption Function App with its storage (and the Event Grid wiring that turns a
-// file dropped into the register inbox into an "ingest" message), Service Bus topic, Key Vault, monitoring and
-// alerts. Deployed into one resource group by `azd up` (azure.yaml) or
+// file dropped into the register inbox into an "ingest" message), Service Bus topic, Key Vault, monitoring,
+// alerts, the audit logs (diagnostic settings to Log Analytics), an operations workbook and, as an option
+// (vnetEnabled), private networking. Deployed into one resource group by `azd up` (azure.yaml) or
 // `az deployment group create -g RG -f infra/main.bicep -p infra/main.parameters.json` (infra/README.md).
 //
 // Secure by default: no connection strings or keys anywhere (managed identity and Key Vault references),
