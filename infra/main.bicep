@@ -1,6 +1,7 @@
 // Impact60 in Azure: a Flex Consumption Function App with its storage (and the Event Grid wiring that turns a
-// file dropped into the register inbox into an "ingest" message), Service Bus topic, Key Vault, monitoring and
-// alerts. Deployed into one resource group by `azd up` (azure.yaml) or
+// file dropped into the register inbox into an "ingest" message), Service Bus topic, Key Vault, monitoring,
+// alerts, the audit logs (diagnostic settings to Log Analytics), an operations workbook and, as an option
+// (vnetEnabled), private networking. Deployed into one resource group by `azd up` (azure.yaml) or
 // `az deployment group create -g RG -f infra/main.bicep -p infra/main.parameters.json` (infra/README.md).
 //
 // Secure by default: no connection strings or keys anywhere (managed identity and Key Vault references),
@@ -75,6 +76,31 @@ param contractPath string = 'contracts/impact60.contract.json'
 @maxValue(146000)
 param retentionDays int = 2192
 
+// The audit trail (Key Vault AuditEvent, blob reads and writes, Service Bus and Event Grid logs) and the telemetry
+// live in the one workspace; a year lets an auditor look back over a whole financial year and its closing.
+@description('Days the Log Analytics workspace keeps every log: audit logs, Functions logs and Application Insights telemetry (30-730).')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 365
+
+// Private networking (infra/README.md, "Private networking"): off by default, because it costs a Service Bus
+// Premium namespace and private endpoints, and because every caller from outside (the jobcenter's uploader, the
+// operators, the parties' systems) must then be let in by address.
+@description('Private networking: VNet integration, private endpoints for storage, Key Vault and Service Bus (Premium), a NAT gateway; azd reads it from IMPACT60_VNET_ENABLED.')
+param vnetEnabled bool = false
+
+@description('Address space of the virtual network when vnetEnabled (a /23 or larger).')
+param vnetAddressPrefix string = '10.60.0.0/23'
+
+@description('Public IPv4 addresses or CIDR ranges allowed through the storage firewall when vnetEnabled: the jobcenter\'s uploader and operators.')
+param storageAllowedIpRanges array = []
+
+@description('Public IPv4 addresses or CIDR ranges allowed to reach Key Vault when vnetEnabled (operators setting secrets); empty: private endpoint only.')
+param keyVaultAllowedIpRanges array = []
+
+@description('Public IPv4 addresses or CIDR ranges allowed to reach Service Bus when vnetEnabled (the parties\' receiving systems); empty: private endpoint only.')
+param serviceBusAllowedIpRanges array = []
+
 // Named explicitly rather than taken from azd's AZURE_PRINCIPAL_ID (whoever runs the deployment): in CI that is
 // the deploy workflow's identity, which must not be able to read or change the secrets.
 @description('Object id of the operator (a person or, better, an operators group) who sets the Key Vault secrets; azd reads it from IMPACT60_OPERATOR_PRINCIPAL_ID; empty for none.')
@@ -122,6 +148,10 @@ var names = {
   inboxTopic: 'evgt-impact60-${resourceToken}'
   inboxSubscription: 'register-inbox-to-ingest'
   alertPrefix: 'impact60-${resourceToken}'
+  vnet: 'vnet-impact60-${resourceToken}'
+  appSubnet: 'app'
+  privateEndpointSubnet: 'private-endpoints'
+  natGateway: 'ng-impact60-${resourceToken}'
 }
 var tags = {
   'azd-env-name': environmentName
@@ -144,6 +174,7 @@ module monitoring 'modules/monitoring.bicep' = {
     applicationInsightsName: names.applicationInsights
     location: location
     tags: tags
+    retentionInDays: logRetentionDays
   }
 }
 
@@ -154,8 +185,9 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     retentionDays: retentionDays
-    workspaceId: monitoring.outputs.workspaceId
     deadLetterContainerName: names.inboxDeadLetterContainer
+    vnetEnabled: vnetEnabled
+    allowedIpRanges: storageAllowedIpRanges
   }
 }
 
@@ -180,6 +212,8 @@ module serviceBus 'modules/servicebus.bicep' = {
     topicName: names.settlementsTopic
     location: location
     tags: tags
+    vnetEnabled: vnetEnabled
+    allowedIpRanges: serviceBusAllowedIpRanges
   }
 }
 
@@ -189,7 +223,31 @@ module keyVault 'modules/keyvault.bicep' = {
     name: names.keyVault
     location: location
     tags: tags
+    vnetEnabled: vnetEnabled
+    allowedIpRanges: keyVaultAllowedIpRanges
   }
+}
+
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  params: {
+    name: names.vnet
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+    appSubnetName: names.appSubnet
+    privateEndpointSubnetName: names.privateEndpointSubnet
+    natGatewayName: names.natGateway
+    storageAccountId: resourceId('Microsoft.Storage/storageAccounts', names.storageAccount)
+    keyVaultId: resourceId('Microsoft.KeyVault/vaults', names.keyVault)
+    serviceBusNamespaceId: resourceId('Microsoft.ServiceBus/namespaces', names.serviceBus)
+  }
+  // The private endpoints' targets are referred to by id: they must exist first.
+  dependsOn: [
+    storage
+    keyVault
+    serviceBus
+  ]
 }
 
 module roles 'modules/roles.bicep' = {
@@ -248,11 +306,13 @@ module functionApp 'modules/functionapp.bicep' = {
     sendGridHost: sendGridHost
     noticesFrom: noticesFrom
     noticesLanguage: noticesLanguage
+    virtualNetworkSubnetId: vnetEnabled ? resourceId('Microsoft.Network/virtualNetworks/subnets', names.vnet, names.appSubnet) : ''
   }
   // The app starts (and its host touches storage, Key Vault and App Insights) as soon as it exists: grant the
-  // identity its roles first.
+  // identity its roles first, and with private networking let it reach them through the private endpoints.
   dependsOn: [
     roles
+    network
   ]
 }
 
@@ -271,6 +331,41 @@ module inboxSubscription 'modules/eventgrid-subscription.bicep' = {
   }
   dependsOn: [
     roles
+  ]
+}
+
+// Resource logs to the workspace: the audit trail and the logs the poison-queue alert and the workbook read.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  params: {
+    workspaceId: monitoring.outputs.workspaceId
+    storageAccountName: names.storageAccount
+    keyVaultName: names.keyVault
+    functionAppName: names.functionApp
+    serviceBusNamespaceName: names.serviceBus
+    serviceBusPremium: vnetEnabled
+    inboxTopicName: names.inboxTopic
+  }
+  // Every resource is referred to by name: they must exist first (the Function App comes after storage, Key Vault
+  // and Service Bus; the topic after storage).
+  dependsOn: [
+    functionApp
+    inboxTopic
+  ]
+}
+
+// The operations workbook, linked to Application Insights (infra/README.md, "Workbook").
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    logAnalyticsName: names.logAnalytics
+  }
+  // Both are referred to by name: they must exist first.
+  dependsOn: [
+    monitoring
   ]
 }
 
@@ -296,3 +391,5 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+// With private networking: the one public address the app's outbound calls come from (for the jobcenter's allow-list).
+output AZURE_OUTBOUND_IP_ADDRESS string = network.?outputs.outboundIpAddress ?? ''

@@ -57,7 +57,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 // Not also on queue depth: the storage account's QueueMessageCount metric is one number for all queues (no
 // per-queue dimension), so it cannot say "verify-poison is not empty"; a message left in a poison queue was
 // alerted when it arrived, and a backlog on a trigger queue shows as failed or missing function runs.
-resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-poison-queue'
   location: location
   tags: tags
@@ -113,7 +113,7 @@ StorageQueueLogs
 }
 
 // Requests are excluded from sampling in host.json, so every failed invocation is counted.
-resource functionFailureAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+resource functionFailureAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-function-failures'
   location: location
   tags: tags
@@ -167,7 +167,7 @@ requests
 // DST shift of the Danish clock) before saying "no successful run since yesterday". The window is 2 days (the
 // longest a log alert allows) and the query itself narrows it to 26 hours; zero rows gives a count of 0, so the
 // rule fires when the run did not happen at all, not only when it failed.
-resource nightlyMissingAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+resource nightlyMissingAlert 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
   name: '${namePrefix}-nightly-missing'
   location: location
   tags: tags
@@ -207,7 +207,7 @@ resource nightlyMissingAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-
 // Event Grid retries delivery to the ingest queue for 24 hours, then writes the event to the dead-letter
 // container (infra/modules/eventgrid-subscription.bicep). The file is still in the inbox but nothing will ingest
 // it until someone announces it again, so one dead letter is worth a page.
-resource inboxDeadLetterAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+resource inboxDeadLetterAlert 'Microsoft.Insights/metricAlerts@2026-01-01' = {
   name: '${namePrefix}-inbox-dead-letter'
   location: 'global'
   tags: tags

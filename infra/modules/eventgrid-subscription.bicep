@@ -29,7 +29,7 @@ param errorReportSuffix string
 @description('Container that keeps events Event Grid could not deliver (dead letters).')
 param deadLetterContainerName string
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 

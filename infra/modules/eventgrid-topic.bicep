@@ -19,7 +19,7 @@ param tags object
 @description('Name of the storage account whose blob events the topic publishes.')
 param storageAccountName string
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 

@@ -77,13 +77,16 @@ param noticesFrom string
 @description('Language of the notices.')
 param noticesLanguage string
 
+@description('Resource id of the subnet (delegated to Microsoft.App/environments) the app is integrated into; empty for none.')
+param virtualNetworkSubnetId string = ''
+
 @description('Most instances the plan may scale out to.')
 param maximumInstanceCount int = 40
 
 @description('Memory per instance in MB.')
 param instanceMemoryMB int = 2048
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -97,7 +100,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': 'functions' })
@@ -114,11 +117,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     // Key Vault references are resolved with the user-assigned identity (the default would be a system identity
     // this app does not have).
     keyVaultReferenceIdentity: identityId
+    // Private networking: outbound traffic leaves through the integration subnet (private endpoints, NAT gateway).
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // A Linux app must route all traffic into the network for the platform to resolve Key Vault references
+      // through the vault's private endpoint.
+      vnetRouteAllEnabled: !empty(virtualNetworkSubnetId)
     }
     functionAppConfig: {
       deployment: {
@@ -144,7 +152,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 // No FTP or SCM basic-auth publishing: deployments go through Entra ID (azd / OIDC) only.
-resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'ftp'
   properties: {
@@ -152,7 +160,7 @@ resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
   }
 }
 
-resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'scm'
   properties: {
@@ -160,7 +168,7 @@ resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2
   }
 }
 
-resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
   // Secrets are Key Vault references (@Microsoft.KeyVault(...)), resolved by the platform with

@@ -14,7 +14,13 @@ param location string
 @description('Tags for every resource.')
 param tags object
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+@description('True for private networking: reachable through its private endpoint only, and from the addresses below.')
+param vnetEnabled bool
+
+@description('Public IPv4 addresses or CIDR ranges of the operators who set the secrets, let through when vnetEnabled; empty: public access disabled.')
+param allowedIpRanges array
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
   tags: tags
@@ -31,7 +37,20 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    // Private networking: the app resolves its Key Vault references through the private endpoint (the site
+    // routes all traffic into the network); public access is off, or limited to the operators' addresses so
+    // they can set the secrets without being inside the network. No bypass for Azure services: none needs it.
+    publicNetworkAccess: vnetEnabled && empty(allowedIpRanges) ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      defaultAction: vnetEnabled ? 'Deny' : 'Allow'
+      bypass: 'None'
+      ipRules: vnetEnabled
+        ? map(allowedIpRanges, range => {
+            value: range
+          })
+        : []
+      virtualNetworkRules: []
+    }
   }
 }
 

@@ -14,12 +14,12 @@ param location string
 @description('Tags for every resource.')
 param tags object
 
-@description('Days Log Analytics keeps data.')
+@description('Days Log Analytics keeps every table (the audit logs and Application Insights\' data alike).')
 @minValue(30)
 @maxValue(730)
-param retentionInDays int = 90
+param retentionInDays int
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
   name: logAnalyticsName
   location: location
   tags: tags

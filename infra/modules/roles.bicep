@@ -52,7 +52,7 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 
   resource blobService 'blobServices' existing = {
@@ -68,7 +68,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   }
 }
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' existing = {
   name: serviceBusNamespaceName
 
   resource topic 'topics' existing = {
@@ -76,7 +76,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   }
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
   name: keyVaultName
 }
 

@@ -1,5 +1,8 @@
 // Service Bus namespace with the "settlements" topic the parties' systems subscribe to.
-// Standard tier: topics and duplicate detection need it (Basic has queues only).
+// Standard tier: topics and duplicate detection need it (Basic has queues only). With private networking Premium
+// (one messaging unit): private endpoints and network rules exist only in Premium. The parties' systems receive
+// from outside our network, so they are let in by address (allowedIpRanges); with none listed, public access is off
+// and a party needs its own private endpoint (infra/README.md, "Private networking").
 // Corresponds to the Azure Verified Module avm/res/service-bus/namespace.
 
 @description('Name of the Service Bus namespace.')
@@ -14,6 +17,12 @@ param tags object
 @description('Name of the topic that carries SettlementIssued events.')
 param topicName string
 
+@description('True for private networking: Premium tier, a private endpoint, public access only from the addresses below.')
+param vnetEnabled bool
+
+@description('Public IPv4 addresses or CIDR ranges of the parties\' receiving systems, let through when vnetEnabled; empty: public access disabled.')
+param allowedIpRanges array
+
 // One subscription per party that consumes SettlementIssued events.
 var subscriptionNames = [
   'fokus'
@@ -21,23 +30,46 @@ var subscriptionNames = [
   'finance'
 ]
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
   tags: tags
-  sku: {
-    name: 'Standard'
-    tier: 'Standard'
-  }
+  sku: vnetEnabled
+    ? {
+        name: 'Premium'
+        tier: 'Premium'
+        capacity: 1
+      }
+    : {
+        name: 'Standard'
+        tier: 'Standard'
+      }
   properties: {
     // Entra ID only: SAS keys and connection strings are refused.
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: vnetEnabled && empty(allowedIpRanges) ? 'Disabled' : 'Enabled'
   }
 }
 
-resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
+// Premium only: deny every public caller but the parties' listed addresses (the app comes through the private
+// endpoint). No trusted-services bypass: no Azure service needs to reach this namespace.
+resource networkRules 'Microsoft.ServiceBus/namespaces/networkRuleSets@2026-01-01' = if (vnetEnabled) {
+  parent: namespace
+  name: 'default'
+  properties: {
+    publicNetworkAccess: empty(allowedIpRanges) ? 'Disabled' : 'Enabled'
+    defaultAction: 'Deny'
+    trustedServiceAccessEnabled: false
+    ipRules: map(allowedIpRanges, range => {
+      ipMask: range
+      action: 'Allow'
+    })
+    virtualNetworkRules: []
+  }
+}
+
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2026-01-01' = {
   parent: namespace
   name: topicName
   properties: {
@@ -49,7 +81,7 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   }
 }
 
-resource subscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = [
+resource subscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2026-01-01' = [
   for subscriptionName in subscriptionNames: {
     parent: topic
     name: subscriptionName

@@ -19,8 +19,11 @@ param tags object
 @description('Days a blob in the evidence and documents containers cannot be changed or deleted (WORM).')
 param retentionDays int
 
-@description('Log Analytics workspace that receives the queue write logs (used by the poison-queue alert).')
-param workspaceId string
+@description('True for private networking: the firewall denies every public caller except the addresses below and trusted Azure services.')
+param vnetEnabled bool
+
+@description('Public IPv4 addresses or CIDR ranges let through the firewall when vnetEnabled (the jobcenter\'s uploader, operators).')
+param allowedIpRanges array
 
 @description('Container for the inbox events Event Grid could not deliver (infra/modules/eventgrid-subscription.bicep).')
 param deadLetterContainerName string
@@ -61,7 +64,7 @@ var tableNames = [
   'NoticesSent'
 ]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags
@@ -78,15 +81,31 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     supportsHttpsTrafficOnly: true
     allowCrossTenantReplication: false
     accessTier: 'Hot'
+    // With private networking the app reaches the account through its private endpoints and the firewall denies
+    // every other caller but the listed addresses and trusted Azure services. Public network access stays
+    // "Enabled" (from selected networks) rather than "Disabled" on purpose: Disabled would also switch off the
+    // trusted-services exception, and Event Grid, which is not in our network, delivers the inbox's BlobCreated
+    // events to the ingest queue and writes dead letters into this account through exactly that exception, with
+    // the system topic's system-assigned identity (a user-assigned identity is refused there).
     publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
+    networkAcls: vnetEnabled
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+          ipRules: map(allowedIpRanges, range => {
+            value: range
+            action: 'Allow'
+          })
+          virtualNetworkRules: []
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01' = {
   parent: storage
   name: 'default'
   properties: {
@@ -103,7 +122,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
   for containerName in containerNames: {
     parent: blobService
     name: containerName
@@ -113,7 +132,7 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
-resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = [
   for containerName in wormContainerNames: {
     parent: blobService
     name: containerName
@@ -129,7 +148,7 @@ resource wormContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
 // 6 * 365 + 2 = 2192 days by default. Azure creates a policy Unlocked; lock it once after the first deployment
 // (infra/README.md, "Lock the retention policies") so nobody can shorten or remove it.
 // Not the app's: Event Grid writes an inbox event here when it gives up delivering it to the ingest queue.
-resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = {
   parent: blobService
   name: deadLetterContainerName
   properties: {
@@ -137,7 +156,7 @@ resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
-resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = [
+resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2026-09-01' = [
   for (containerName, i) in wormContainerNames: {
     parent: wormContainers[i]
     name: 'default'
@@ -148,46 +167,29 @@ resource immutabilityPolicies 'Microsoft.Storage/storageAccounts/blobServices/co
   }
 ]
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2026-09-01' = {
   parent: storage
   name: 'default'
 }
 
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-09-01' = [
   for queueName in queueNames: {
     parent: queueService
     name: queueName
   }
 ]
 
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2026-09-01' = {
   parent: storage
   name: 'default'
 }
 
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-09-01' = [
   for tableName in tableNames: {
     parent: tableService
     name: tableName
   }
 ]
-
-// Queue write logs (PutMessage, including the Functions host moving a message to a "-poison" queue) go to
-// Log Analytics, where the poison-queue alert counts them. This is independent of the app's own logging and
-// of Application Insights sampling.
-resource queueDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'queue-writes'
-  scope: queueService
-  properties: {
-    workspaceId: workspaceId
-    logs: [
-      {
-        category: 'StorageWrite'
-        enabled: true
-      }
-    ]
-  }
-}
 
 output id string = storage.id
 output name string = storage.name

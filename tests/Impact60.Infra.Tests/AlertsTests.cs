@@ -37,9 +37,10 @@ public sealed class AlertsTests(CompiledMainTemplate main)
     [Fact]
     public void The_queue_write_logs_the_poison_alert_reads_are_sent_to_the_workspace()
     {
-        var (_, diagnostics) = main.Arm.ResourcesOfType("Microsoft.Insights/diagnosticSettings").Single();
+        // Diagnostic settings are per service: the queue service's is the one the poison alert reads.
+        var (_, diagnostics) = main.Arm.ResourcesOfType("Microsoft.Insights/diagnosticSettings")
+            .Single(d => d.Resource["scope"]!.GetValue<string>().StartsWith("[resourceId('Microsoft.Storage/storageAccounts/queueServices'", StringComparison.Ordinal));
 
-        Assert.StartsWith("[resourceId('Microsoft.Storage/storageAccounts/queueServices'", diagnostics["scope"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("[parameters('workspaceId')]", diagnostics["properties"]!["workspaceId"]!.GetValue<string>());
         var log = Assert.Single(diagnostics["properties"]!["logs"]!.AsArray())!;
         Assert.Equal("StorageWrite", log["category"]!.GetValue<string>());

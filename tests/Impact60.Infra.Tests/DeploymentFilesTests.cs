@@ -82,6 +82,15 @@ public sealed class DeploymentFilesTests(CompiledMainTemplate main)
     }
 
     [Fact]
+    public void Private_networking_is_read_from_its_own_azd_variable_and_off_unless_set()
+    {
+        var file = ParametersFile();
+
+        Assert.Equal("${IMPACT60_VNET_ENABLED=false}", file["vnetEnabled"]!["value"]!.GetValue<string>());
+        Assert.Contains("IMPACT60_VNET_ENABLED", main.Arm.Parameters["vnetEnabled"]!["metadata"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Resource_names_derive_from_the_resource_group_and_environment_name()
     {
         Assert.Equal("[uniqueString(resourceGroup().id, parameters('environmentName'))]",

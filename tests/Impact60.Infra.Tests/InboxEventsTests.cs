@@ -13,10 +13,11 @@ namespace Impact60.Infra.Tests;
 [Collection(MainTemplateCollection.Name)]
 public sealed class InboxEventsTests(CompiledMainTemplate main)
 {
-    [Fact]
-    public void The_storage_account_has_an_Event_Grid_system_topic_with_its_own_identity()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_storage_account_has_an_Event_Grid_system_topic_with_its_own_identity(bool vnetEnabled)
     {
-        var (template, topic) = main.Arm.ResourcesOfType("Microsoft.EventGrid/systemTopics").Single();
+        var (template, topic) = main.In(vnetEnabled).ResourcesOfType("Microsoft.EventGrid/systemTopics").Single();
 
         Assert.Equal("Microsoft.Storage.StorageAccounts", topic["properties"]!["topicType"]!.GetValue<string>());
         Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]", topic["properties"]!["source"]!.GetValue<string>());
@@ -24,10 +25,11 @@ public sealed class InboxEventsTests(CompiledMainTemplate main)
         Assert.Equal("SystemAssigned", topic["identity"]!["type"]!.GetValue<string>());
     }
 
-    [Fact]
-    public void A_blob_created_in_the_register_inbox_is_delivered_to_the_ingest_queue_in_the_Event_Grid_schema()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void A_blob_created_in_the_register_inbox_is_delivered_to_the_ingest_queue_in_the_Event_Grid_schema(bool vnetEnabled)
     {
-        var (template, subscription) = Subscription();
+        var (template, subscription) = Subscription(vnetEnabled);
         var properties = subscription["properties"]!;
         var delivery = properties["deliveryWithResourceIdentity"]!;
         var filter = properties["filter"]!;
@@ -47,10 +49,11 @@ public sealed class InboxEventsTests(CompiledMainTemplate main)
         Assert.Equal(StorageNames.Containers.RegisterInbox, template.ResolveString(JsonValue.Create("[parameters('inboxContainerName')]")));
     }
 
-    [Fact]
-    public void The_processors_own_error_reports_are_not_announced()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_processors_own_error_reports_are_not_announced(bool vnetEnabled)
     {
-        var (template, subscription) = Subscription();
+        var (template, subscription) = Subscription(vnetEnabled);
 
         var filter = Assert.Single(subscription["properties"]!["filter"]!["advancedFilters"]!.AsArray())!;
         Assert.Equal("StringNotEndsWith", filter["operatorType"]!.GetValue<string>());
@@ -59,10 +62,11 @@ public sealed class InboxEventsTests(CompiledMainTemplate main)
         Assert.Equal(InboxProcessor.ErrorSuffix, template.ResolveString(suffix));
     }
 
-    [Fact]
-    public void An_event_that_cannot_be_delivered_is_dead_lettered_with_the_topics_identity_after_Event_Grids_retries()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void An_event_that_cannot_be_delivered_is_dead_lettered_with_the_topics_identity_after_Event_Grids_retries(bool vnetEnabled)
     {
-        var (template, subscription) = Subscription();
+        var (template, subscription) = Subscription(vnetEnabled);
         var properties = subscription["properties"]!;
         var deadLetter = properties["deadLetterWithResourceIdentity"]!;
 
@@ -73,27 +77,29 @@ public sealed class InboxEventsTests(CompiledMainTemplate main)
         Assert.Null(properties["deadLetterDestination"]);
     }
 
-    [Fact]
-    public void The_subscription_is_created_after_the_role_that_lets_the_topic_send_to_the_queue()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_subscription_is_created_after_the_role_that_lets_the_topic_send_to_the_queue(bool vnetEnabled)
     {
-        var (template, _) = Subscription();
+        var (template, _) = Subscription(vnetEnabled);
 
         var dependsOn = template.ModuleCall!["dependsOn"]!.AsArray().Select(d => d!.GetValue<string>());
         Assert.Contains(dependsOn, d => d.Contains("'roles')", StringComparison.Ordinal));
-        var roles = main.Arm.Modules.Single(m => m.ModuleName == "roles");
+        var roles = main.In(vnetEnabled).Modules.Single(m => m.ModuleName == "roles");
         Assert.Contains(roles.OwnResources, r => r["name"]!.GetValue<string>().Contains("inboxEventsPrincipalId", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void The_blob_created_event_goes_to_the_queue_the_inbox_function_is_triggered_by()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_blob_created_event_goes_to_the_queue_the_inbox_function_is_triggered_by(bool vnetEnabled)
     {
-        var (template, subscription) = Subscription();
+        var (template, subscription) = Subscription(vnetEnabled);
         var queue = template.ResolveString(subscription["properties"]!["deliveryWithResourceIdentity"]!["destination"]!["properties"]!["queueName"]);
 
         var trigger = Assert.Single(FunctionsMetadata.Bindings, b => b.Function == nameof(RegisterInboxIngest) && b.Type == "queueTrigger");
         Assert.Equal(trigger.QueueName, queue);
     }
 
-    private (ArmTemplate Template, JsonObject Subscription) Subscription() =>
-        main.Arm.ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions").Single();
+    private (ArmTemplate Template, JsonObject Subscription) Subscription(bool vnetEnabled) =>
+        main.In(vnetEnabled).ResourcesOfType("Microsoft.EventGrid/systemTopics/eventSubscriptions").Single();
 }

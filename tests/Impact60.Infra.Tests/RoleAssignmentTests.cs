@@ -20,27 +20,30 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate main)
     private const string StorageQueueDataMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
-    [Fact]
-    public void Every_role_assignment_is_scoped_to_a_resource_never_the_resource_group_or_subscription()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void Every_role_assignment_is_scoped_to_a_resource_never_the_resource_group_or_subscription(bool vnetEnabled)
     {
-        Assert.NotEmpty(main.Arm.ResourcesOfType("Microsoft.Authorization/roleAssignments"));
-        Assert.Empty(TemplateChecks.RoleAssignmentsNotScopedToAResource(main.Arm));
+        Assert.NotEmpty(main.In(vnetEnabled).ResourcesOfType("Microsoft.Authorization/roleAssignments"));
+        Assert.Empty(TemplateChecks.RoleAssignmentsNotScopedToAResource(main.In(vnetEnabled)));
     }
 
-    [Fact]
-    public void Every_role_assignment_is_named_guid_of_its_scope_principal_and_role()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void Every_role_assignment_is_named_guid_of_its_scope_principal_and_role(bool vnetEnabled)
     {
-        Assert.All(Assignments(), a =>
+        Assert.All(Assignments(vnetEnabled), a =>
         {
             Assert.Equal(a.Scope, a.NameScope);
             Assert.EndsWith("PrincipalId", a.Principal, StringComparison.Ordinal);
         });
     }
 
-    [Fact]
-    public void The_app_identity_gets_exactly_the_data_roles_it_needs_each_on_its_resource()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_app_identity_gets_exactly_the_data_roles_it_needs_each_on_its_resource(bool vnetEnabled)
     {
-        var appRoles = Assignments().Where(a => a.Principal == "appPrincipalId")
+        var appRoles = Assignments(vnetEnabled).Where(a => a.Principal == "appPrincipalId")
             .Select(a => (a.RoleId, a.ScopeType))
             .Order()
             .ToList();
@@ -58,10 +61,11 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate main)
             appRoles);
     }
 
-    [Fact]
-    public void The_operator_may_only_manage_secrets_in_the_vault_and_only_when_named()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_operator_may_only_manage_secrets_in_the_vault_and_only_when_named(bool vnetEnabled)
     {
-        var (template, operatorAssignment) = main.Arm.ResourcesOfType("Microsoft.Authorization/roleAssignments")
+        var (template, operatorAssignment) = main.In(vnetEnabled).ResourcesOfType("Microsoft.Authorization/roleAssignments")
             .Single(x => x.Resource["name"]!.GetValue<string>().Contains("operatorPrincipalId", StringComparison.Ordinal));
 
         Assert.Contains(KeyVaultSecretsOfficer, template.Variables["roles"]!.ToJsonString(), StringComparison.Ordinal);
@@ -69,10 +73,11 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate main)
         Assert.StartsWith("[resourceId('Microsoft.KeyVault/vaults'", operatorAssignment["scope"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void The_inbox_topic_may_only_add_queue_messages_and_write_dead_letters_into_their_container()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_inbox_topic_may_only_add_queue_messages_and_write_dead_letters_into_their_container(bool vnetEnabled)
     {
-        var topicRoles = Assignments().Where(a => a.Principal == "inboxEventsPrincipalId")
+        var topicRoles = Assignments(vnetEnabled).Where(a => a.Principal == "inboxEventsPrincipalId")
             .Select(a => (a.RoleId, a.ScopeType, a.Scope))
             .ToList();
 
@@ -82,15 +87,16 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate main)
             "resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('storageAccountName'), 'default', parameters('deadLetterContainerName'))"), topicRoles);
 
         // The principal is the system topic's own identity, passed from its module's output.
-        var roles = main.Arm.Modules.Single(m => m.ModuleName == "roles");
+        var roles = main.In(vnetEnabled).Modules.Single(m => m.ModuleName == "roles");
         Assert.Equal("[reference(resourceId('Microsoft.Resources/deployments', 'eventgrid-topic'), '2025-04-01').outputs.principalId.value]",
             roles.ModuleCall!["properties"]!["parameters"]!["inboxEventsPrincipalId"]!["value"]!.GetValue<string>());
     }
 
-    [Fact]
-    public void The_jobcenters_uploader_may_write_only_into_the_register_inbox_and_only_when_named()
+    [Theory]
+    [MemberData(nameof(CompiledMainTemplate.NetworkModes), MemberType = typeof(CompiledMainTemplate))]
+    public void The_jobcenters_uploader_may_write_only_into_the_register_inbox_and_only_when_named(bool vnetEnabled)
     {
-        var (template, uploader) = main.Arm.ResourcesOfType("Microsoft.Authorization/roleAssignments")
+        var (template, uploader) = main.In(vnetEnabled).ResourcesOfType("Microsoft.Authorization/roleAssignments")
             .Single(x => x.Resource["name"]!.GetValue<string>().Contains("inboxUploaderPrincipalId", StringComparison.Ordinal));
 
         Assert.Equal("[not(empty(parameters('inboxUploaderPrincipalId')))]", uploader["condition"]!.GetValue<string>());
@@ -100,13 +106,13 @@ public sealed partial class RoleAssignmentTests(CompiledMainTemplate main)
         Assert.Equal(StorageBlobDataContributor, template.Variables["roles"]!["storageBlobDataContributor"]!.GetValue<string>());
         Assert.Contains("storageBlobDataContributor", uploader["properties"]!["roleDefinitionId"]!.GetValue<string>(), StringComparison.Ordinal);
         // Optional in main.bicep: empty means no assignment.
-        Assert.Equal("", main.Arm.Parameters["inboxUploaderPrincipalId"]!["defaultValue"]!.GetValue<string>());
+        Assert.Equal("", main.In(vnetEnabled).Parameters["inboxUploaderPrincipalId"]!["defaultValue"]!.GetValue<string>());
     }
 
     private sealed record Assignment(string Scope, string NameScope, string ScopeType, string Principal, string RoleId);
 
-    private List<Assignment> Assignments() =>
-        main.Arm.ResourcesOfType("Microsoft.Authorization/roleAssignments").Select(x =>
+    private List<Assignment> Assignments(bool vnetEnabled) =>
+        main.In(vnetEnabled).ResourcesOfType("Microsoft.Authorization/roleAssignments").Select(x =>
         {
             var name = x.Resource["name"]!.GetValue<string>();
             var match = GuidName().Match(name);

@@ -4,26 +4,36 @@ using System.Text.RegularExpressions;
 namespace Impact60.Infra.Tests.Support;
 
 /// <summary>
-/// A compiled ARM template (the JSON `bicep build` writes) with its nested module templates, and just enough
-/// expression resolution to read names and values back: literals, <c>parameters('x')</c> (followed into the
-/// module call and up to the top-level default) and <c>variables('x')</c> / <c>variables('x').y</c>.
-/// Anything else resolves to null, and the tests treat that as "not a fixed value".
+/// A compiled ARM template (the JSON `bicep build` writes) with its nested module templates, seen in one deployment
+/// mode (values for main's parameters), with just enough expression evaluation (<see cref="ArmExpression"/>) to read
+/// names and values back and to know which conditional resources the mode deploys: <c>parameters('x')</c> is followed
+/// into the module call and up to main's value or default. Anything else resolves to null, and the tests treat that as
+/// "not a fixed value".
 /// </summary>
 public sealed partial class ArmTemplate
 {
-    private ArmTemplate(JsonObject root, ArmTemplate? parent, JsonObject? moduleCall)
+    private readonly IReadOnlyDictionary<string, JsonNode?> _parameterValues;
+
+    private ArmTemplate(JsonObject root, ArmTemplate? parent, JsonObject? moduleCall, IReadOnlyDictionary<string, JsonNode?> parameterValues)
     {
         Root = root;
         Parent = parent;
         ModuleCall = moduleCall;
+        _parameterValues = parameterValues;
         Modules = OwnResources
             .Where(r => Type(r) == "Microsoft.Resources/deployments")
-            .Select(r => new ArmTemplate(r["properties"]!["template"]!.AsObject(), this, r))
+            .Select(r => new ArmTemplate(r["properties"]!["template"]!.AsObject(), this, r, parameterValues))
             .ToList();
     }
 
-    public static ArmTemplate Parse(string json) =>
-        new(JsonNode.Parse(json)?.AsObject() ?? throw new ArgumentException("Not a JSON object.", nameof(json)), null, null);
+    /// <summary>
+    /// The template as deployed with the given values of main's parameters (the others keep their defaults):
+    /// resources and modules whose condition is false in that mode are left out of every listing, and
+    /// <see cref="Resolve"/> follows <c>if()</c> into the branch the mode picks.
+    /// </summary>
+    public static ArmTemplate Parse(string json, IReadOnlyDictionary<string, JsonNode?>? parameterValues = null) =>
+        new(JsonNode.Parse(json)?.AsObject() ?? throw new ArgumentException("Not a JSON object.", nameof(json)), null, null,
+            parameterValues ?? new Dictionary<string, JsonNode?>());
 
     public JsonObject Root { get; }
 
@@ -40,12 +50,17 @@ public sealed partial class ArmTemplate
 
     public JsonObject Variables => Root["variables"]?.AsObject() ?? [];
 
-    public IEnumerable<JsonObject> OwnResources => Root["resources"] switch
+    /// <summary>This template's resources (modules included) that the mode deploys.</summary>
+    public IEnumerable<JsonObject> OwnResources => (Root["resources"] switch
     {
         JsonArray array => array.Select(r => r!.AsObject()),
         JsonObject symbolic => symbolic.Select(p => p.Value!.AsObject()), // languageVersion 2.0
         _ => [],
-    };
+    }).Where(IsDeployed);
+
+    /// <summary>False only when the resource's condition is known to be false in this mode.</summary>
+    public bool IsDeployed(JsonObject resource) =>
+        resource["condition"] is not { } condition || Evaluate(condition).AsBool != false;
 
     public IEnumerable<ArmTemplate> AllTemplates() => Modules.SelectMany(m => m.AllTemplates()).Prepend(this);
 
@@ -57,39 +72,49 @@ public sealed partial class ArmTemplate
 
     public static string Type(JsonObject resource) => resource["type"]!.GetValue<string>();
 
-    /// <summary>The fixed value of a template value, or null when it is an expression these tests do not evaluate.</summary>
-    public JsonNode? Resolve(JsonNode? value)
+    /// <summary>The fixed value of a template value in this mode, or null when it is an expression these tests do not evaluate.</summary>
+    public JsonNode? Resolve(JsonNode? value) => Evaluate(value).Node;
+
+    /// <summary>
+    /// A template value evaluated in this mode (<see cref="ArmExpression"/>). Objects and arrays are evaluated member
+    /// by member; a member that cannot be evaluated keeps its expression text.
+    /// </summary>
+    internal ArmExpression.Value Evaluate(JsonNode? value)
     {
+        switch (value)
+        {
+            case JsonObject obj:
+                var evaluatedObject = new JsonObject();
+                foreach (var (key, member) in obj)
+                {
+                    var evaluated = Evaluate(member);
+                    evaluatedObject[key] = evaluated.Known ? evaluated.Node?.DeepClone() : member?.DeepClone();
+                }
+
+                return ArmExpression.Value.Of(evaluatedObject);
+            case JsonArray array:
+                return ArmExpression.Value.Of(new JsonArray(array.Select(item =>
+                {
+                    var evaluated = Evaluate(item);
+                    return evaluated.Known ? evaluated.Node?.DeepClone() : item?.DeepClone();
+                }).ToArray()));
+        }
+
         if (value is not JsonValue jsonValue || !jsonValue.TryGetValue<string>(out var text))
         {
-            return value;
+            return ArmExpression.Value.Of(value);
         }
 
-        if (!text.StartsWith('[') || text.StartsWith("[[", StringComparison.Ordinal))
+        if (!text.StartsWith('[') || text.StartsWith("[[", StringComparison.Ordinal) || !text.EndsWith(']'))
         {
-            return value; // a literal string
+            return ArmExpression.Value.Of(value); // a literal string
         }
 
-        var parameter = ParameterReference().Match(text);
-        if (parameter.Success)
-        {
-            return ResolveParameter(parameter.Groups["name"].Value);
-        }
-
-        var variable = VariableReference().Match(text);
-        if (variable.Success)
-        {
-            var node = Variables[variable.Groups["name"].Value];
-            if (variable.Groups["property"].Success)
-            {
-                node = node?[variable.Groups["property"].Value];
-            }
-
-            return Resolve(node);
-        }
-
-        return null;
+        return ArmExpression.Evaluate(text[1..^1], ParameterValue, VariableValue);
     }
+
+    private ArmExpression.Value VariableValue(string name) =>
+        Variables.TryGetPropertyValue(name, out var node) ? Evaluate(node) : ArmExpression.Value.Unknown;
 
     public string? ResolveString(JsonNode? value) =>
         Resolve(value) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
@@ -131,25 +156,39 @@ public sealed partial class ArmTemplate
             return s.Split('/')[^1];
         }
 
+        if (ResolveString(JsonValue.Create(name)) is { } evaluated)
+        {
+            return evaluated.Split('/')[^1];
+        }
+
         throw new NotSupportedException($"Cannot read the name '{name}'.");
     }
 
-    private JsonNode? ResolveParameter(string name)
+    private JsonNode? ResolveParameter(string name) => ParameterValue(name).Node;
+
+    private ArmExpression.Value ParameterValue(string name)
     {
         if (ModuleCall is not null && Parent is not null)
         {
             var passed = ModuleCall["properties"]?["parameters"]?[name];
-            return passed is null ? Resolve(Parameters[name]?["defaultValue"]) : Parent.Resolve(passed["value"]);
+            return passed switch
+            {
+                null => Evaluate(Parameters[name]?["defaultValue"]),
+                JsonObject parameter => Parent.Evaluate(parameter["value"]),
+                // Bicep writes a conditional argument as one expression: if(c, createObject('value', x), createObject('value', y)).
+                _ => Parent.Evaluate(passed) is { Known: true, Node: JsonObject chosen } ? ArmExpression.Value.Of(chosen["value"]) : ArmExpression.Value.Unknown,
+            };
         }
 
-        return Resolve(Parameters[name]?["defaultValue"]);
+        if (_parameterValues.TryGetValue(name, out var given))
+        {
+            return ArmExpression.Value.Of(given);
+        }
+
+        return Parameters[name] is { } declared && declared["defaultValue"] is { } defaultValue
+            ? Evaluate(defaultValue)
+            : ArmExpression.Value.Unknown;
     }
-
-    [GeneratedRegex(@"^\[parameters\('(?<name>[^']+)'\)\]$")]
-    private static partial Regex ParameterReference();
-
-    [GeneratedRegex(@"^\[variables\('(?<name>[^']+)'\)(\.(?<property>\w+))?\]$")]
-    private static partial Regex VariableReference();
 
     [GeneratedRegex(@"variables\('(?<name>[^']+)'\)\[copyIndex\(\)\]")]
     private static partial Regex CopyOverVariable();
