@@ -22,8 +22,8 @@ public sealed record UnlistedCode(string Code, int Weeks, int Persons, WeekClass
 }
 
 /// <summary>
-/// The codes of a set of register weeks that the contract's classification does not list (DOMAIN.md rule 4: an unlisted
-/// code classifies as the default). Such a code is not an error in the delivery — the register may use codes the contract
+/// The codes of a set of register weeks that the contract's classification does not list (the contract classes an unlisted
+/// code by its default). Such a code is not an error in the delivery — the register may use codes the contract
 /// never named — but every week of it is priced by the default, so it is shown with how many weeks and persons it
 /// touches, most weeks first, for someone to confirm the contract's list is complete. "No benefit" (the empty code) is
 /// classified by its own rule and is never unlisted.

@@ -12,7 +12,7 @@ using static Impact60.Application.Tests.Storage.SampleRegister;
 namespace Impact60.Application.Tests.Ingestion;
 
 /// <summary>
-/// Codes not in the contract's list (DOMAIN.md rule 4: classed by the default): found per delivery with their week and
+/// Codes not in the contract's list (the contract classes them by its default): found per delivery with their week and
 /// person counts, most weeks first, and told in the result and the delivery log (docs/ingestion.md "Codes not in the
 /// contract's list").
 /// </summary>
