@@ -6,6 +6,7 @@ using Impact60.Application.Configuration;
 using Impact60.Application.Storage;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
+using Impact60.Domain.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -78,8 +79,19 @@ public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ing
                 var reason = Cpr.MaskAll($"{source} was not ingested: {e.Reason}. Correct the file and drop it again (the rejected file stays here).");
                 await _inbox.GetBlobClient(errorReport)
                     .UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(reason + "\n")), overwrite: true, cancellationToken).ConfigureAwait(false);
-                logger.LogWarning("Inbox file {Source} rejected whole ({ErrorReport} written beside it): {Reason}", source, errorReport, Cpr.MaskAll(e.Reason));
+                logger.LogWarning("Inbox file {Source} rejected whole ({ErrorReport} written beside it): {Reason}", source, errorReport, e.Reason);
                 return new InboxOutcome(blobName, InboxStatus.Rejected, null, reason, errorReport);
+            }
+            if (result.RefusedReason is { } refused)
+            {
+                // Read, but refused whole (most of its rows bad): nothing stored; like a file unreadable as a whole it stays
+                // here with the reason beside it, and the quarantine report lists its rows.
+                var reason = Cpr.MaskAll($"{source} was refused whole: {refused}. The rejected rows are in {StorageNames.Containers.Quarantine}/{result.QuarantineBlobName}. " +
+                                         "Correct the file and drop it again (the refused file stays here).");
+                await _inbox.GetBlobClient(errorReport)
+                    .UploadAsync(new BinaryData(Encoding.UTF8.GetBytes(reason + "\n")), overwrite: true, cancellationToken).ConfigureAwait(false);
+                logger.LogWarning("Inbox file {Source} refused whole ({ErrorReport} written beside it): {Reason}", source, errorReport, refused);
+                return new InboxOutcome(blobName, InboxStatus.Rejected, result, reason, errorReport);
             }
 
             // Ingested (its bytes are in the evidence archive): remove it, and any error report of an earlier bad version
@@ -104,13 +116,26 @@ public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ing
     /// derived from the pseudonymisation key): an unkeyed hash of a name like <c>weeks-{cpr}.csv</c> could be reversed by
     /// trying every CPR.
     /// </summary>
+    /// <remarks>
+    /// The name is also kept a valid blob name whatever the dropped file is called (docs/ingestion.md "Azure storage
+    /// limits"): a name that is long (the report's name would pass 1,024 characters) or holds a control character takes
+    /// the hashed form too, cut, with every unsafe character replaced by <c>_</c>.
+    /// </remarks>
     public string ErrorReportName(string blobName)
     {
-        var masked = RegisterIngestion.MaskedSource(blobName);
-        if (masked == blobName) return blobName + ErrorSuffix;
+        var masked = Cpr.MaskAll(blobName);
+        if (masked == blobName && blobName.Length + ErrorSuffix.Length <= MaxBlobNameLength && !SafeText.HasUnsafe(blobName))
+            return blobName + ErrorSuffix;
         var hash = HMACSHA256.HashData(_nameKey.Value, Encoding.UTF8.GetBytes(blobName));
-        return $"{masked}.{Convert.ToHexStringLower(hash.AsSpan(0, 4))}{ErrorSuffix}";
+        var tag = $".{Convert.ToHexStringLower(hash.AsSpan(0, 4))}{ErrorSuffix}";
+        var safe = string.Concat(masked.Select(c => SafeText.IsUnsafe(c) ? '_' : c));
+        if (safe.Length > MaxNameStem) safe = safe[..MaxNameStem];
+        return safe + tag;
     }
+
+    /// <summary>A blob name's limit (1,024 characters); the error report's stem leaves room for the tag and a margin.</summary>
+    private const int MaxBlobNameLength = 1024;
+    private const int MaxNameStem = 900;
 
     private static byte[] NameKey(PseudonymisationOptions options) =>
         HMACSHA256.HashData(Convert.FromBase64String(options.Key!.Trim()), "impact60:inbox-error-report-name"u8);
@@ -119,8 +144,13 @@ public sealed class InboxProcessor(StorageClients clients, RegisterIngestion ing
     /// the weeks reader says precisely what is wrong if it is neither.</summary>
     private static bool IsReferralsFile(string path)
     {
+        // At most the first 64 KiB characters: a file of one 200 MB line must not be read into memory to find its header.
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var header = reader.ReadLine() ?? "";
-        return header.TrimStart('\uFEFF').Split(';').Any(h => h.Trim().Equals("referral_id", StringComparison.OrdinalIgnoreCase));
+        var buffer = new char[64 * 1024];
+        var read = reader.ReadBlock(buffer, 0, buffer.Length);
+        var header = buffer.AsSpan(0, read);
+        var end = header.IndexOfAny('\n', '\r');
+        if (end >= 0) header = header[..end];
+        return header.ToString().TrimStart('\uFEFF').Split(';').Any(h => h.Trim().Equals("referral_id", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,6 +1,7 @@
 using Impact60.Application.Configuration;
 using Impact60.Application.Storage;
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Register;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,16 @@ public sealed class IngestionOptions
 {
     /// <summary>The contract's <c>referralCap</c> (DOMAIN.md: 120): a new referral id beyond it is rejected, not dropped.</summary>
     public int ReferralCap { get; set; } = 120;
+
+    /// <summary>
+    /// The contract's <c>allowReReferral</c> (default false): whether a person already referred may be referred again under
+    /// a new referral id. Off, one person is one referral in the programme, and a new referral id for a person that
+    /// another referral id holds is rejected (docs/ingestion.md "One person, one referral").
+    /// </summary>
+    public bool AllowReReferral { get; set; }
+
+    /// <summary>How many rejected rows a result keeps as examples (the quarantine report keeps them all; the result counts them all).</summary>
+    public int RejectionExamples { get; set; } = RejectionLog.DefaultExampleLimit;
 }
 
 /// <summary>The pseudonymisation key (<c>Pseudonymisation__Key</c>, base64, at least 32 bytes; Key Vault in Azure).</summary>

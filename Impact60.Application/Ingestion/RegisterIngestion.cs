@@ -1,6 +1,9 @@
+using System.Globalization;
 using Impact60.Application.Storage;
+using Impact60.Domain.Contracts;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
+using Impact60.Domain.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,9 +11,15 @@ namespace Impact60.Application.Ingestion;
 
 /// <summary>
 /// Takes one register delivery (an extract file, or a page of the API) into the store, writing only what changed:
-/// hash → duplicate? → archive evidence → read (bad rows to quarantine) → compare with stored → write changes →
-/// quarantine report → delivery log. Latest delivery wins.
+/// hash → duplicate? → archive evidence → read (bad rows streamed to the quarantine report) → the programme's rules
+/// (one person one referral, one fokus_ref one referral, the referral cap) and the storage limits → refuse whole? →
+/// compare with stored → write changes → quarantine report → delivery log. Latest delivery wins. docs/ingestion.md
+/// tells the whole story.
 /// </summary>
+/// <remarks>
+/// <paramref name="contract"/> is optional: where the contract is registered (the pipeline's composition), a weeks
+/// delivery's codes are compared with its classification (<see cref="UnlistedCodes"/>); where it is not, they are not.
+/// </remarks>
 public sealed class RegisterIngestion(
     ParticipantStore participants,
     DeliveryLog deliveries,
@@ -19,7 +28,8 @@ public sealed class RegisterIngestion(
     Pseudonymizer pseudonymizer,
     IOptions<IngestionOptions> options,
     TimeProvider time,
-    ILogger<RegisterIngestion> logger)
+    ILogger<RegisterIngestion> logger,
+    Contract? contract = null)
 {
     internal const string WeeksKind = "weeks";
     internal const string ReferralsKind = "referrals";
@@ -50,11 +60,12 @@ public sealed class RegisterIngestion(
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A file name can be anything the jobcenter chose: anything CPR-shaped in it is masked before it is stored or logged.</summary>
-    internal static string MaskedSource(string fileName) => Cpr.MaskAll(fileName);
+    /// <summary>A file name can be anything the jobcenter chose: anything CPR-shaped in it is masked before it is stored or
+    /// logged, control characters are escaped and a very long name is cut.</summary>
+    internal static string MaskedSource(string fileName) => SafeText.Show(Cpr.MaskAll(fileName), MaxSourceLength);
 
-    private static Rejection Masked(Rejection r) =>
-        new(Cpr.MaskAll(r.File), r.Line, Cpr.MaskAll(r.Reason), Cpr.MaskAll(r.MaskedRawLine));
+    /// <summary>How much of a file name is kept as a delivery's source.</summary>
+    internal const int MaxSourceLength = 260;
 
     internal sealed record Parsed(IReadOnlyList<ReferralRow>? Referrals, IReadOnlyList<RegisterWeek>? Weeks)
     {
@@ -65,30 +76,28 @@ public sealed class RegisterIngestion(
         /// the referral as a file row would hold it, CPR masked.</summary>
         public static Parsed OfReferrals(IReadOnlyList<Referral> referrals) =>
             new(referrals.Select((r, i) => new ReferralRow(r, i + 1, AsMaskedRow(r))).ToList(), null);
+
+        public int Count => (Weeks?.Count ?? 0) + (Referrals?.Count ?? 0);
     }
 
     internal async Task<IngestionResult> IngestAsync(
         BufferedDelivery delivery, string source, string kind, string extension,
-        Func<Stream, List<Rejection>, Parsed> parse, CancellationToken cancellationToken)
+        Func<Stream, ICollection<Rejection>, Parsed> parse, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var deliveryId = DeliveryLog.DeliveryIdOf(delivery.Sha256);
 
         var earlier = await deliveries.FindIngestedAsync(delivery.Sha256, cancellationToken).ConfigureAwait(false);
         if (earlier is not null)
-        {
-            // The same bytes were ingested before: nothing can have changed. Record the receipt, change nothing.
-            await deliveries.AppendAsync(new DeliveryRecord(deliveryId, delivery.Sha256, source, kind, receivedAt, DeliveryRecord.Ingested,
-                Duplicate: true, 0, 0, 0, 0, 0, 0, 0, earlier.EvidenceBlobName, earlier.QuarantineBlobName, null), cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Delivery {DeliveryId} from {Source} was ingested before ({Earlier:o}); nothing changed", deliveryId, source, earlier.ReceivedAt);
-            return new IngestionResult(deliveryId, delivery.Sha256, source, true, 0, 0, 0, 0, 0, 0, 0, 0, [], [], earlier.EvidenceBlobName, earlier.QuarantineBlobName);
-        }
+            return await DuplicateAsync(delivery, source, kind, receivedAt, earlier, cancellationToken).ConfigureAwait(false);
 
         var evidenceBlobName = EvidenceArchive.BlobNameFor(receivedAt, deliveryId, kind, extension);
         await using (var stream = delivery.OpenRead())
             await evidence.ArchiveAsync(evidenceBlobName, stream, delivery.Sha256, kind, cancellationToken).ConfigureAwait(false);
 
-        var rejections = new List<Rejection>();
+        // Every rejection is counted and written to the report as it happens; only the first few are kept in memory.
+        await using var report = quarantine.Start();
+        var rejections = new RejectionLog(options.Value.RejectionExamples, report.Add);
         Parsed parsed;
         try
         {
@@ -97,82 +106,259 @@ public sealed class RegisterIngestion(
         }
         catch (RegisterFileException e)
         {
+            var reason = SafeText.Show(Cpr.MaskAll(e.Reason), MaxReasonLength);
             // Rejected whole: logged as such (not as ingested), so the same file again is rejected again, not "duplicate".
             await deliveries.AppendAsync(new DeliveryRecord(deliveryId, delivery.Sha256, source, kind, receivedAt, DeliveryRecord.FileRejected,
-                false, 0, 0, 0, 0, 0, 0, 0, evidenceBlobName, null, Cpr.MaskAll(e.Reason)), cancellationToken).ConfigureAwait(false);
-            logger.LogWarning("Delivery {DeliveryId} from {Source} rejected whole: {Reason}", deliveryId, source, Cpr.MaskAll(e.Reason));
-            // Rethrown masked: callers print and log this message, whatever the reader put in it.
-            throw new RegisterFileException(source, Cpr.MaskAll(e.Reason));
+                false, 0, 0, 0, 0, 0, 0, 0, evidenceBlobName, null, reason), cancellationToken).ConfigureAwait(false);
+            logger.LogWarning("Delivery {DeliveryId} from {Source} rejected whole: {Reason}", deliveryId, source, reason);
+            // Rethrown masked and cut: callers print and log this message, whatever the reader put in it.
+            throw new RegisterFileException(source, reason);
         }
-        // The readers mask already; masked again here because these go to the CLI, logs and the report whatever a reader does.
-        for (var i = 0; i < rejections.Count; i++) rejections[i] = Masked(rejections[i]);
-        var rowsRead = (parsed.Weeks?.Count ?? 0) + (parsed.Referrals?.Count ?? 0) + rejections.Count;
+        var rowsRead = ToInt(parsed.Count + rejections.Total);
+
+        // Before anything is written: the storage limits, then the programme's rules. A row that breaks one is rejected
+        // like a bad row (with its line), so it neither stops the delivery nor takes a place under the referral cap.
+        IReadOnlyList<RegisterWeek>? weeks = null;
+        IReadOnlyList<Referral>? referrals = null;
+        if (parsed.Weeks is { } parsedWeeks)
+            weeks = StorableWeeks(parsedWeeks, source, rejections);
+        else
+            referrals = await ApplyReferralRulesAsync(StorableReferrals(parsed.Referrals ?? [], source, rejections), source, rejections, cancellationToken).ConfigureAwait(false);
+        var accepted = weeks?.Count ?? referrals!.Count;
+        var rejected = ToInt(rejections.Total);
+        var byKind = rejections.ByKind.Select(k => new RejectionCount(k.Kind, k.Count)).ToList();
+        var quarantineBlobName = rejected > 0 ? QuarantineReports.BlobNameFor(evidenceBlobName) : null;
+
+        if (RejectionPolicy.RefusesWhole(rowsRead, rejected))
+        {
+            var refused = string.Create(CultureInfo.InvariantCulture,
+                $"{rejected} of {rowsRead} rows rejected, more than {RejectionPolicy.MaxRejectedShare:P0}: a delivery that is mostly wrong is taken to be the wrong file, so nothing of it was stored");
+            await report.UploadAsync(quarantineBlobName!, refused, cancellationToken).ConfigureAwait(false);
+            await deliveries.AppendAsync(new DeliveryRecord(deliveryId, delivery.Sha256, source, kind, receivedAt, DeliveryRecord.Refused, false,
+                rowsRead, 0, rejected, 0, 0, 0, 0, evidenceBlobName, quarantineBlobName, refused) { RejectionsByKind = byKind }, cancellationToken).ConfigureAwait(false);
+            logger.LogWarning("Delivery {DeliveryId} from {Source} refused whole: {Reason} (report {Report})", deliveryId, source, refused, quarantineBlobName);
+            return new IngestionResult(deliveryId, delivery.Sha256, source, false, rowsRead, 0, rejected, 0, 0, 0, 0, 0, [],
+                rejections.Examples.ToList(), evidenceBlobName, quarantineBlobName) { RejectionsByKind = byKind, RefusedReason = refused };
+        }
 
         ParticipantWriteResult written;
-        int newWeeks = 0, revisedWeeks = 0, newReferrals = 0, changedReferrals = 0, accepted;
-        if (parsed.Weeks is { } weeks)
+        int newWeeks = 0, revisedWeeks = 0, newReferrals = 0, changedReferrals = 0;
+        IReadOnlyList<UnlistedCode> unlisted = [];
+        if (weeks is not null)
         {
             written = await participants.WriteWeeksAsync(weeks, deliveryId, receivedAt, cancellationToken).ConfigureAwait(false);
-            (newWeeks, revisedWeeks, accepted) = (written.New, written.Revised, weeks.Count);
+            (newWeeks, revisedWeeks) = (written.New, written.Revised);
+            if (contract is not null) unlisted = UnlistedCodes.Find(weeks, contract.Classification);
         }
         else
         {
-            var withinCap = await ApplyReferralCapAsync(parsed.Referrals ?? [], source, rejections, cancellationToken).ConfigureAwait(false);
-            written = await participants.WriteReferralsAsync(withinCap, deliveryId, receivedAt, cancellationToken).ConfigureAwait(false);
-            (newReferrals, changedReferrals, accepted) = (written.New, written.Revised, withinCap.Count);
+            written = await participants.WriteReferralsAsync(referrals!, deliveryId, receivedAt, cancellationToken).ConfigureAwait(false);
+            (newReferrals, changedReferrals) = (written.New, written.Revised);
         }
 
-        string? quarantineBlobName = null;
-        if (rejections.Count > 0)
-        {
-            quarantineBlobName = QuarantineReports.BlobNameFor(evidenceBlobName);
-            await quarantine.WriteAsync(quarantineBlobName, rejections, cancellationToken).ConfigureAwait(false);
-        }
+        if (quarantineBlobName is not null)
+            await report.UploadAsync(quarantineBlobName, null, cancellationToken).ConfigureAwait(false);
 
         // The log entry is written LAST: it is what makes the next receipt of these bytes a "duplicate". If the process
         // dies before this line, a rerun finds no entry and redoes everything; that is safe because every step before is
         // idempotent (evidence is write-once, the store writes only differences, the report is rewritten identically).
         await deliveries.AppendAsync(new DeliveryRecord(deliveryId, delivery.Sha256, source, kind, receivedAt, DeliveryRecord.Ingested, false,
-            rowsRead, accepted, rejections.Count, written.New, written.Revised, written.Unchanged, written.ChangedParticipants.Count,
-            evidenceBlobName, quarantineBlobName, null), cancellationToken).ConfigureAwait(false);
+            rowsRead, accepted, rejected, written.New, written.Revised, written.Unchanged, written.ChangedParticipants.Count,
+            evidenceBlobName, quarantineBlobName, null)
+        {
+            RejectionsByKind = byKind,
+            UnlistedCodes = unlisted.Select(c => c.ToString()).ToList(),
+        }, cancellationToken).ConfigureAwait(false);
 
-        var result = new IngestionResult(deliveryId, delivery.Sha256, source, false, rowsRead, accepted, rejections.Count,
-            newWeeks, revisedWeeks, newReferrals, changedReferrals, written.Unchanged, written.ChangedParticipants, rejections,
-            evidenceBlobName, quarantineBlobName);
+        var result = new IngestionResult(deliveryId, delivery.Sha256, source, false, rowsRead, accepted, rejected,
+            newWeeks, revisedWeeks, newReferrals, changedReferrals, written.Unchanged, written.ChangedParticipants, rejections.Examples.ToList(),
+            evidenceBlobName, quarantineBlobName) { RejectionsByKind = byKind, UnlistedCodes = unlisted };
         logger.LogInformation("Ingested {Summary}", result.ToString());
+        if (unlisted.Count > 0)
+            logger.LogInformation("Delivery {DeliveryId} from {Source} has codes not in the contract's list (classed by its default): {Codes}", deliveryId, source, string.Join("; ", unlisted));
         return result;
     }
 
+    private const int MaxReasonLength = 1000;
+
+    private static int ToInt(long n) => (int)Math.Min(n, int.MaxValue);
+
     /// <summary>
-    /// DOMAIN.md "Referrals": the programme takes at most <see cref="IngestionOptions.ReferralCap"/> referrals. Ids already
-    /// stored are updates and always pass; new ids are taken in file order until the cap, the rest rejected with the reason.
-    /// A rejection names the referral's line and its raw line with the CPR masked, like a reader's.
+    /// The same bytes were ingested before: nothing can have changed, so nothing is written but the receipt. What the first
+    /// time rejected is told again (the counts from the delivery log, the first rows from its quarantine report), so a
+    /// delivery re-sent without being corrected still needs attention.
     /// </summary>
-    private async Task<List<Referral>> ApplyReferralCapAsync(IReadOnlyList<ReferralRow> rows, string source, List<Rejection> rejections, CancellationToken cancellationToken)
+    private async Task<IngestionResult> DuplicateAsync(
+        BufferedDelivery delivery, string source, string kind, DateTimeOffset receivedAt, DeliveryRecord earlier, CancellationToken cancellationToken)
     {
-        var cap = options.Value.ReferralCap;
-        var known = (await participants.ReadReferralsAsync(cancellationToken).ConfigureAwait(false))
-            .Select(r => r.ReferralId).ToHashSet(StringComparer.Ordinal);
-        var taken = new List<Referral>();
-        foreach (var row in rows)
+        var deliveryId = DeliveryLog.DeliveryIdOf(delivery.Sha256);
+        IReadOnlyList<Rejection> examples = earlier is { RowsRejected: > 0, QuarantineBlobName: { } report }
+            ? await quarantine.ReadExamplesAsync(report, options.Value.RejectionExamples, cancellationToken).ConfigureAwait(false)
+            : [];
+        await deliveries.AppendAsync(new DeliveryRecord(deliveryId, delivery.Sha256, source, kind, receivedAt, DeliveryRecord.Ingested,
+            Duplicate: true, 0, 0, 0, 0, 0, 0, 0, earlier.EvidenceBlobName, earlier.QuarantineBlobName, null), cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Delivery {DeliveryId} from {Source} was ingested before ({Earlier:o}); nothing changed; it had {Rejected} rejected row(s)",
+            deliveryId, source, earlier.ReceivedAt, earlier.RowsRejected);
+        return new IngestionResult(deliveryId, delivery.Sha256, source, true, earlier.RowsRead, 0, earlier.RowsRejected, 0, 0, 0, 0, 0, [], examples,
+            earlier.EvidenceBlobName, earlier.QuarantineBlobName)
         {
-            var referral = row.Referral;
-            if (known.Contains(referral.ReferralId) || known.Count < cap)
+            RejectionsByKind = earlier.RejectionsByKind,
+            FirstReceivedAt = earlier.ReceivedAt,
+        };
+    }
+
+    /// <summary>Weeks whose row the table would refuse are rejected (by their types none can be; the check is the last line of defence).</summary>
+    private static IReadOnlyList<RegisterWeek> StorableWeeks(IReadOnlyList<RegisterWeek> weeks, string source, ICollection<Rejection> rejections)
+    {
+        List<RegisterWeek>? kept = null;
+        for (var i = 0; i < weeks.Count; i++)
+        {
+            if (ParticipantStore.WeekProblem(weeks[i]) is not { } problem)
             {
-                known.Add(referral.ReferralId);
-                taken.Add(referral);
+                kept?.Add(weeks[i]);
                 continue;
             }
-            rejections.Add(new Rejection(source, row.Line,
-                $"referral {referral.ReferralId} is new and would exceed the programme's referral cap of {cap} ({known.Count} referrals already taken)",
-                row.MaskedRawLine));
+            kept ??= weeks.Take(i).ToList();
+            rejections.Add(new Rejection(source, 0, $"person-week {weeks[i].Week}: {problem}", $"{weeks[i].Person.Short}…;{weeks[i].Week};{SafeText.Quote(weeks[i].Code.Value)}"));
         }
+        return kept ?? weeks;
+    }
+
+    /// <summary>Referrals whose row the table would refuse (docs/ingestion.md "Azure storage limits") are rejected with their line.</summary>
+    private static List<ReferralRow> StorableReferrals(IReadOnlyList<ReferralRow> rows, string source, ICollection<Rejection> rejections)
+    {
+        var kept = new List<ReferralRow>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (ParticipantStore.ReferralProblem(row.Referral) is { } problem)
+                rejections.Add(new Rejection(source, row.Line, problem, row.MaskedRawLine));
+            else
+                kept.Add(row);
+        }
+        return kept;
+    }
+
+    /// <summary>
+    /// The programme's rules for referrals, across deliveries (docs/ingestion.md "One person, one referral"), applied to
+    /// the store as this delivery would leave it:
+    /// <list type="number">
+    /// <item>A referral id appears once in a delivery: the first is kept (the file reader does this for files; an API page
+    /// is checked here).</item>
+    /// <item>One person is one referral in the programme (unless <see cref="IngestionOptions.AllowReReferral"/>): a new
+    /// referral id for a person another referral id holds is rejected, and so is a change that moves a referral to such a
+    /// person. Of several claims on one person the one that held it before wins, then a known referral, then the earliest
+    /// line. A swap (two referrals' CPRs corrected in one delivery) is taken: each person is held once afterwards.</item>
+    /// <item>A fokus_ref names one referral: a new or changed referral whose fokus_ref another referral id holds is rejected.</item>
+    /// <item>The referral cap (<see cref="IngestionOptions.ReferralCap"/>): ids already stored always pass; new ids are
+    /// taken in delivery order until the cap, the rest rejected. A row rejected by an earlier rule takes no place.</item>
+    /// </list>
+    /// Reasons name referral ids, never a person. A rejected change leaves the stored referral as it was.
+    /// </summary>
+    private async Task<List<Referral>> ApplyReferralRulesAsync(IReadOnlyList<ReferralRow> rows, string source, ICollection<Rejection> rejections, CancellationToken cancellationToken)
+    {
+        var stored = (await participants.ReadReferralsAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.ReferralId, StringComparer.Ordinal);
+        var ruled = new List<Rejection>();
+        var where = source.StartsWith("api:", StringComparison.Ordinal) ? "item" : "line";
+
+        var candidates = new List<ReferralRow>(rows.Count);
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (firstLine.TryGetValue(row.Referral.ReferralId, out var first))
+                ruled.Add(new Rejection(source, row.Line, $"referral_id '{SafeText.Quote(row.Referral.ReferralId)}' already appears at {where} {first}; the first is kept", row.MaskedRawLine));
+            else
+            {
+                firstLine.Add(row.Referral.ReferralId, row.Line);
+                candidates.Add(row);
+            }
+        }
+
+        var rejected = new HashSet<ReferralRow>(ReferenceEqualityComparer.Instance);
+        while (true)
+        {
+            var incoming = candidates.Where(r => !rejected.Contains(r)).ToDictionary(r => r.Referral.ReferralId, StringComparer.Ordinal);
+            var found = new List<(ReferralRow Row, string Reason)>();
+            if (!options.Value.AllowReReferral)
+                found.AddRange(Conflicts(stored, incoming, r => r.Person.Value, (row, keeper) => IsNew(row)
+                    ? $"referral {Id(row)} is new, but the same person is already referred under referral {SafeText.Quote(keeper)}: one person is one referral in the programme, so {Id(row)} is not taken (the contract does not allow re-referral)"
+                    : $"referral {Id(row)} would change to a person already referred under referral {SafeText.Quote(keeper)}: one person is one referral in the programme, so the change is not taken and {Id(row)} stays as stored"));
+            found.AddRange(Conflicts(stored, incoming, r => r.FokusRef, (row, keeper) =>
+                $"fokus_ref '{SafeText.Quote(row.Referral.FokusRef)}' is already held by referral {SafeText.Quote(keeper)}: a FOKUS reference names one referral, so " +
+                (IsNew(row) ? $"{Id(row)} is not taken" : $"the change of {Id(row)} is not taken")));
+            var added = false;
+            foreach (var (row, reason) in found)
+            {
+                if (!rejected.Add(row)) continue;
+                ruled.Add(new Rejection(source, row.Line, reason, row.MaskedRawLine));
+                added = true;
+            }
+            if (!added) break;
+        }
+
+        var cap = options.Value.ReferralCap;
+        var taken = new List<Referral>();
+        var count = stored.Count;
+        foreach (var row in candidates)
+        {
+            if (rejected.Contains(row)) continue;
+            if (!IsNew(row)) { taken.Add(row.Referral); continue; }
+            if (count < cap)
+            {
+                count++;
+                taken.Add(row.Referral);
+                continue;
+            }
+            ruled.Add(new Rejection(source, row.Line,
+                $"referral {Id(row)} is new and would exceed the programme's referral cap of {cap} ({count} referrals already taken)", row.MaskedRawLine));
+        }
+
+        foreach (var r in ruled.OrderBy(r => r.Line)) rejections.Add(r);
         return taken;
+
+        bool IsNew(ReferralRow row) => !stored.ContainsKey(row.Referral.ReferralId);
+        static string Id(ReferralRow row) => SafeText.Quote(row.Referral.ReferralId);
+    }
+
+    /// <summary>
+    /// The incoming rows that would make a value of <paramref name="keyOf"/> (a person, a fokus_ref) held by more than one
+    /// referral id once the delivery is applied, each with the reason naming the id that keeps it. The keeper: the id that
+    /// held the value before the delivery, else a known id, else the earliest line. Only incoming rows that bring the value
+    /// anew can be rejected; two stored ids sharing a value (data of an earlier release) are left as they are.
+    /// </summary>
+    private static IEnumerable<(ReferralRow Row, string Reason)> Conflicts(
+        Dictionary<string, Referral> stored, Dictionary<string, ReferralRow> incoming, Func<Referral, string> keyOf, Func<ReferralRow, string, string> reason)
+    {
+        var holders = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Hold(string id, Referral referral)
+        {
+            var key = keyOf(referral);
+            if (key.Length == 0) return;
+            if (!holders.TryGetValue(key, out var ids)) holders[key] = ids = [];
+            ids.Add(id);
+        }
+        foreach (var (id, referral) in stored)
+            if (!incoming.ContainsKey(id)) Hold(id, referral);
+        foreach (var (id, row) in incoming) Hold(id, row.Referral);
+
+        foreach (var (key, ids) in holders)
+        {
+            if (ids.Count < 2) continue;
+            bool HeldBefore(string id) => stored.TryGetValue(id, out var s) && keyOf(s) == key;
+            var keeper = ids
+                .OrderBy(id => HeldBefore(id) ? 0 : stored.ContainsKey(id) ? 1 : 2)
+                .ThenBy(id => incoming.TryGetValue(id, out var row) ? row.Line : 0)
+                .ThenBy(id => id, StringComparer.Ordinal)
+                .First();
+            foreach (var id in ids)
+                if (id != keeper && incoming.TryGetValue(id, out var row) && !HeldBefore(id))
+                    yield return (row, reason(row, keeper));
+        }
     }
 
     private static string AsMaskedRow(Referral r)
     {
-        static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return string.Join(';', r.ReferralId, Cpr.Masked, Date(r.ReferredOn), Date(r.CourseStart), r.CourseEnd is { } end ? Date(end) : "", r.FokusRef, r.Business);
     }
 }

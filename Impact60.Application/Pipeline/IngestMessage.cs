@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Impact60.Application.Configuration;
 using Impact60.Application.Ingestion;
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Text;
 
 namespace Impact60.Application.Pipeline;
 
@@ -18,7 +19,8 @@ namespace Impact60.Application.Pipeline;
 /// An event that is not for Impact60 to ingest (another container, another event type, an error report Impact60 wrote
 /// itself beside a rejected file) is <see cref="IngestRequest.Ignored"/>: the function logs it and completes it, it is
 /// not poison. Anything else unreadable is a <see cref="FormatException"/> with the reason.
-/// Blob names may be whatever the jobcenter chose: every reason text has CPR-shaped runs masked.
+/// Blob names may be whatever the jobcenter chose, and the rest of an event whatever its sender wrote: every value a reason
+/// quotes is CPR-masked, has control characters escaped and is cut (<see cref="SafeText.Quote"/>).
 /// </summary>
 public sealed record IngestMessage(string BlobName)
 {
@@ -47,8 +49,8 @@ public sealed record IngestMessage(string BlobName)
         try { document = JsonDocument.Parse(json); }
         catch (JsonException e)
         {
-            // The parser's message quotes positions, not content.
-            throw new FormatException($"ingest message is not JSON of the form {{\"blobName\":\"…\"}} nor an Event Grid event: {e.Message}", e);
+            // The parser's message quotes positions and at most the offending character; shown safe all the same.
+            throw new FormatException($"ingest message is not JSON of the form {{\"blobName\":\"…\"}} nor an Event Grid event: {Show(e.Message)}", e);
         }
         using (document)
         {
@@ -67,7 +69,7 @@ public sealed record IngestMessage(string BlobName)
     {
         IngestMessage? m;
         try { m = JsonSerializer.Deserialize<IngestMessage>(json, Json); }
-        catch (JsonException e) { throw new FormatException($"ingest message is not JSON of the form {{\"blobName\":\"…\"}}: {Cpr.MaskAll(e.Message)}", e); }
+        catch (JsonException e) { throw new FormatException($"ingest message is not JSON of the form {{\"blobName\":\"…\"}}: {Show(e.Message)}", e); }
         if (m is null || !IsUsableName(m.BlobName))
             throw new FormatException("ingest message needs a blobName (a blob of the register-inbox container)");
         return m;
@@ -76,19 +78,19 @@ public sealed record IngestMessage(string BlobName)
     private static IngestRequest FromEvent(JsonElement e)
     {
         var eventType = StringOf(e, "eventType") ?? StringOf(e, "type");
-        var id = StringOf(e, "id") is { Length: > 0 } i ? $" {Cpr.MaskAll(i)}" : "";
+        var id = StringOf(e, "id") is { Length: > 0 } i ? $" {Quote(i)}" : "";
         if (eventType != BlobCreated)
-            return IngestRequest.Ignore($"Event Grid event{id} is {Cpr.MaskAll(eventType ?? "(no type)")}, not {BlobCreated}: nothing to ingest");
+            return IngestRequest.Ignore($"Event Grid event{id} is {(eventType is null ? "(no type)" : Quote(eventType))}, not {BlobCreated}: nothing to ingest");
 
         var (container, name) = FromSubject(StringOf(e, "subject"))
             ?? FromUrl(e.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? StringOf(data, "url") : null)
             ?? throw new FormatException($"Event Grid event{id} names no blob: 'subject' is not {SubjectPrefix}<container>/blobs/<name> and 'data.url' is not a blob URL");
         if (container != StorageNames.Containers.RegisterInbox)
-            return IngestRequest.Ignore($"Event Grid event{id} is for container '{Cpr.MaskAll(container)}', not {StorageNames.Containers.RegisterInbox}: nothing to ingest");
+            return IngestRequest.Ignore($"Event Grid event{id} is for container '{Quote(container)}', not {StorageNames.Containers.RegisterInbox}: nothing to ingest");
         if (name.EndsWith(InboxProcessor.ErrorSuffix, StringComparison.Ordinal))
-            return IngestRequest.Ignore($"Event Grid event{id} is for {Cpr.MaskAll(name)}, an error report Impact60 wrote itself: nothing to ingest");
+            return IngestRequest.Ignore($"Event Grid event{id} is for {Quote(name)}, an error report Impact60 wrote itself: nothing to ingest");
         if (!IsUsableName(name))
-            throw new FormatException($"Event Grid event{id} names blob '{Cpr.MaskAll(name)}', which is not a blob of the register-inbox container");
+            throw new FormatException($"Event Grid event{id} names blob '{Quote(name)}', which is not a blob of the register-inbox container");
         return IngestRequest.Ingest(new IngestMessage(name));
     }
 
@@ -115,6 +117,13 @@ public sealed record IngestMessage(string BlobName)
 
     private static bool IsUsableName(string? name) =>
         !string.IsNullOrWhiteSpace(name) && !name.Contains("..", StringComparison.Ordinal) && !name.StartsWith('/');
+
+    /// <summary>A value from the message quoted in a reason: CPR-shaped runs masked, control characters escaped, cut at
+    /// <see cref="SafeText.QuoteLength"/> characters. Reasons go to logs and the poison queue's reason.</summary>
+    private static string Quote(string value) => SafeText.Quote(Cpr.MaskAll(value));
+
+    /// <summary>A parser's message (which may quote a character of the message): masked, escaped, cut.</summary>
+    private static string Show(string message) => SafeText.Show(Cpr.MaskAll(message), 300);
 
     private static string? StringOf(JsonElement e, string property) =>
         e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -81,7 +81,14 @@ internal static class RegisterApiPages
             if (error is null)
             {
                 var id = item.GetProperty("referralId").GetString()!;
+                var fokusRef = item.GetProperty("fokusRef").GetString()!;
+                var business = item.GetProperty("business").GetString()!;
                 if (id.Trim().Length == 0) error = "'referralId' is empty";
+                else if (HoldsCpr(id, "referralId") is { } idError) error = idError;
+                else if (fokusRef.Trim().Length == 0) error = "'fokusRef' is empty";
+                else if (HoldsCpr(fokusRef, "fokusRef") is { } fokusError) error = fokusError;
+                else if (business.Trim().Length == 0) error = "'business' is empty";
+                else if (HoldsCpr(business, "business") is { } businessError) error = businessError;
                 else if (!Cpr.TryParse(item.GetProperty("cpr").GetString(), out var cpr, out var cprError)) error = cprError;
                 else if (!TryDate(item, "referredOn", out var referredOn, out error)) { }
                 else if (!TryDate(item, "courseStart", out var courseStart, out error)) { }
@@ -91,8 +98,7 @@ internal static class RegisterApiPages
                     DateOnly? courseEnd = NullableString(item, "courseEnd") is { Length: > 0 } end
                         ? DateOnly.ParseExact(end, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
                     if (courseEnd < courseStart) error = $"courseEnd {courseEnd:yyyy-MM-dd} is before courseStart {courseStart:yyyy-MM-dd}";
-                    else referrals.Add(new Referral(id.Trim(), pseudonymizer.Of(cpr!), referredOn, courseStart, courseEnd,
-                        item.GetProperty("fokusRef").GetString()!, item.GetProperty("business").GetString()!));
+                    else referrals.Add(new Referral(id.Trim(), pseudonymizer.Of(cpr!), referredOn, courseStart, courseEnd, fokusRef, business));
                 }
             }
             if (error is not null) rejections.Add(Reject(source, index, error, item));
@@ -135,6 +141,11 @@ internal static class RegisterApiPages
         }
         return null;
     }
+
+    /// <summary>The referral id, FOKUS reference and business are stored and printed as they are: one holding a CPR-shaped
+    /// number would carry personal data everywhere the pseudonym keeps it out (as the referrals file reader, so the API).</summary>
+    private static string? HoldsCpr(string value, string field) =>
+        Cpr.MaskAll(value) == value ? null : $"'{field}' holds a CPR-shaped number; an identifier must not be personal data, so the item is not stored";
 
     private static string? NullableString(JsonElement item, string name) =>
         item.GetProperty(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;

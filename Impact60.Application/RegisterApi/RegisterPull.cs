@@ -16,7 +16,8 @@ public sealed record PullResult(
 /// the weeks changed since the cursor, page by page. Each page is archived, ingested (same change detection as files),
 /// and only then the cursor is moved to the page's highest <c>changedAt</c>. A crash mid-pull therefore resumes from the
 /// last stored page: nothing is lost, and items fetched again compare equal to what is stored ("unchanged"), so nothing
-/// is counted twice. A page that still fails after the retries fails the run with <see cref="RegisterApiException"/>,
+/// is counted twice. A page that still fails after the retries, or that is refused whole because most of its items are
+/// bad (<see cref="Impact60.Domain.Register.RejectionPolicy"/>), fails the run with <see cref="RegisterApiException"/>,
 /// and nothing of that page is committed.
 /// </summary>
 public sealed class RegisterPull(RegisterApiClient api, RegisterIngestion ingestion, PullCursor cursor, ILogger<RegisterPull> logger)
@@ -33,8 +34,13 @@ public sealed class RegisterPull(RegisterApiClient api, RegisterIngestion ingest
         IngestionResult referrals;
         await using (var delivery = BufferedDelivery.FromBytes(referralsJson))
             referrals = await ingestion.IngestAsync(delivery, "api:referrals", "api-referrals", "json",
-                (_, rejections) => { rejections.AddRange(referralsPage.Rejections); return RegisterIngestion.Parsed.OfReferrals(referralsPage.Referrals); },
+                (_, rejections) => { foreach (var r in referralsPage.Rejections) rejections.Add(r); return RegisterIngestion.Parsed.OfReferrals(referralsPage.Referrals); },
                 cancellationToken).ConfigureAwait(false);
+        if (referrals.RefusedReason is { } refusedReferrals)
+        {
+            logger.LogError("Register pull: the referrals were refused whole: {Reason}", refusedReferrals);
+            throw new RegisterApiException($"api:referrals was refused whole: {refusedReferrals} (quarantine report {referrals.QuarantineBlobName}). No weeks were pulled.");
+        }
         changed.UnionWith(referrals.ChangedParticipants.Select(p => p.Value));
 
         var since = await cursor.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -63,8 +69,15 @@ public sealed class RegisterPull(RegisterApiClient api, RegisterIngestion ingest
             IngestionResult result;
             await using (var delivery = BufferedDelivery.FromBytes(json))
                 result = await ingestion.IngestAsync(delivery, source, "api-weeks", "json",
-                    (_, rejections) => { rejections.AddRange(parsed.Rejections); return RegisterIngestion.Parsed.OfWeeks(parsed.Weeks); },
+                    (_, rejections) => { foreach (var r in parsed.Rejections) rejections.Add(r); return RegisterIngestion.Parsed.OfWeeks(parsed.Weeks); },
                     cancellationToken).ConfigureAwait(false);
+            if (result.RefusedReason is { } refused)
+            {
+                // Nothing of the page was stored, so the cursor must not pass it: the next run asks for it again.
+                var at = committed is { } c ? $"at {c:o}" : "unset (the next run starts from the beginning)";
+                logger.LogError("Register pull: {Source} was refused whole; the cursor stays {Cursor}: {Reason}", source, at, refused);
+                throw new RegisterApiException($"{source} was refused whole: {refused} (quarantine report {result.QuarantineBlobName}). The cursor stays {at}.");
+            }
             pages.Add(result);
             changed.UnionWith(result.ChangedParticipants.Select(p => p.Value));
 

@@ -31,7 +31,7 @@ public sealed record ParticipantWriteResult(int New, int Revised, int Unchanged,
 public sealed class ParticipantStore(StorageClients clients)
 {
     public const string ReferralsPartition = "referrals";
-    private const int MaxTransactionSize = 100; // Azure Table Storage's limit per entity group transaction
+    private const int MaxTransactionSize = TableLimits.MaxBatchOperations;
     private const int MaxConflictRetries = 5;
 
     private readonly TableClient _weeks = clients.Table(StorageNames.Tables.RegisterWeeks);
@@ -140,7 +140,44 @@ public sealed class ParticipantStore(StorageClients clients)
             ["ChangedAt"] = changedAt,
         };
 
-    /// <summary>Table keys may not hold / \ # ? or control characters: those are percent-encoded (the id itself is kept as a property).</summary>
+    /// <summary>
+    /// Why <paramref name="referral"/> cannot be stored as a <c>Referrals</c> row, or null (docs/ingestion.md "Azure storage
+    /// limits"). The referral id is the row's key, so it must be a valid table key as given; every field must fit a table
+    /// property, and the row an entity. Checked by the ingestion before anything is written: such a row is rejected with
+    /// its line like any bad row, so no value from a delivery can make the table service refuse a write.
+    /// </summary>
+    public static string? ReferralProblem(Referral referral)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        if (TableLimits.KeyProblem(referral.ReferralId) is { } key) return $"referral_id {key}, so the row cannot be stored";
+        // The largest values this code itself adds: a delivery id of 16 hex digits and an instant.
+        var entity = ReferralEntity(referral, new string('0', 16), DateTimeOffset.UnixEpoch);
+        return TableLimits.Problem(entity, ColumnOf) is { } problem ? $"{problem}, so the row cannot be stored" : null;
+    }
+
+    /// <summary>Why <paramref name="week"/> cannot be stored as a <c>RegisterWeeks</c> row, or null. Its parts are bounded by
+    /// their types (a 64-digit pseudonym, an ISO week, a code of at most 4 digits), so this holds by construction; it is
+    /// checked all the same, as the last line of defence.</summary>
+    public static string? WeekProblem(RegisterWeek week) =>
+        TableLimits.Problem(WeekEntity(week.Person, week.Week, week.Code, new string('0', 16), DateTimeOffset.UnixEpoch), ColumnOf) is { } problem
+            ? $"{problem}, so the week cannot be stored" : null;
+
+    private static string ColumnOf(string property) => property switch
+    {
+        "RowKey" or "ReferralId" => "referral_id",
+        "FokusRef" => "fokus_ref",
+        "Business" => "business",
+        "ReferredOn" => "referred_on",
+        "CourseStart" => "course_start",
+        "CourseEnd" => "course_end",
+        "PartitionKey" or "Person" => "the pseudonym",
+        "Code" => "code",
+        _ => property,
+    };
+
+    /// <summary>Table keys may not hold / \ # ? or control characters: those are percent-encoded (the id itself is kept as a
+    /// property). New referrals with such ids are rejected before they get here (<see cref="ReferralProblem"/>); the encoding
+    /// stays so that the rows of earlier releases keep their keys.</summary>
     public static string ReferralRowKey(string referralId) =>
         string.Concat(referralId.Select(c => c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c) ? $"%{(int)c:X2}" : c.ToString()));
 
@@ -229,11 +266,35 @@ public sealed class ParticipantStore(StorageClients clients)
             }
             return;
         }
-        foreach (var chunk in actions.Chunk(MaxTransactionSize))
+        foreach (var chunk in Transactions(actions))
         {
             await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
             committed.AddRange(chunk.Select(a => a.Entity.RowKey));
         }
+    }
+
+    /// <summary>
+    /// The actions in entity group transactions within both of the service's limits: at most 100 operations, and a body of
+    /// at most 4 MiB (<see cref="TableLimits.BatchBudgetBytes"/> of entities, measured as they travel, escapes and all).
+    /// 100 referrals of 30,000-character fields each keep every entity limit and still make a 6 MB body: they go in several.
+    /// </summary>
+    internal static IEnumerable<List<TableTransactionAction>> Transactions(IEnumerable<TableTransactionAction> actions)
+    {
+        var chunk = new List<TableTransactionAction>();
+        long bytes = 0;
+        foreach (var action in actions)
+        {
+            var size = action.Entity is TableEntity entity ? TableLimits.WireSizeOf(entity) : TableLimits.BatchBudgetBytes / MaxTransactionSize;
+            if (chunk.Count > 0 && (chunk.Count == MaxTransactionSize || bytes + size > TableLimits.BatchBudgetBytes))
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+            chunk.Add(action);
+            bytes += size;
+        }
+        if (chunk.Count > 0) yield return chunk;
     }
 
     private static ParticipantWriteResult Summarise(IEnumerable<(Pseudonym Person, int New, int Revised, int Unchanged)> results)

@@ -42,7 +42,7 @@ public static class StoreCommands
         // The jobcenter names its files; a name (and so the path, and any I/O message quoting it) may hold a CPR number.
         FileStream file;
         try { file = OpenFile(path); }
-        catch (CannotRunException e) { throw new CannotRunException(Mask(e.Message), e); }
+        catch (CannotRunException e) { throw new CannotRunException(ConsoleText.Plain(e.Message), e); }
         await using var _ = file;
         var ingestion = host.Get<RegisterIngestion>();
         IngestionResult result;
@@ -54,12 +54,38 @@ public static class StoreCommands
         }
         catch (Impact60.Domain.Register.RegisterFileException e)
         {
-            throw new CannotRunException($"the file was rejected whole: {Mask(e.Message)}");
+            throw new CannotRunException($"the file was rejected whole: {ConsoleText.Plain(e.Message)}");
         }
+        if (result.RefusedReason is { } refused)
+            throw new CannotRunException(
+                $"{ConsoleText.Plain(result.Source)} was refused whole: {ConsoleText.Plain(refused)}; the rejected rows are in {StorageNames.Containers.Quarantine}/{result.QuarantineBlobName}");
         var queued = await new LocalPipeline(host).Nightly.VerifyChangedAsync(result.ChangedParticipants, asOf, CancellationToken.None);
-        await stdout.WriteLineAsync(Mask(result.ToString()));
+        await stdout.WriteLineAsync(Summary(result));
         await stdout.WriteLineAsync($"{queued} participant(s) queued for verification.");
-        return await ReportRejectionsAsync([result], stdout);
+        var exit = await ReportRejectionsAsync([result], stdout);
+        await ReportUnlistedCodesAsync(result, stdout);
+        return exit;
+    }
+
+    /// <summary>The delivery's source (from input: made safe to print) and its outcome (counts and Impact60's own ids: printed as they are).</summary>
+    private static string Summary(IngestionResult result) => $"{ConsoleText.Plain(result.Source)}: {result.Outcome}";
+
+    /// <summary>How many rejected rows are listed on the console per delivery; the quarantine report has them all.</summary>
+    internal const int RejectedRowsShown = 20;
+
+    /// <summary>How many codes not in the contract's list are listed per delivery.</summary>
+    internal const int UnlistedCodesShown = 20;
+
+    /// <summary>
+    /// The benefit codes of the delivery that the contract's classification does not list: each is classed by the default,
+    /// which may withhold money, so someone must confirm the list is complete. Not an error: the exit code is unchanged.
+    /// </summary>
+    private static async Task ReportUnlistedCodesAsync(IngestionResult result, TextWriter stdout)
+    {
+        foreach (var code in result.UnlistedCodes.Take(UnlistedCodesShown))
+            await stdout.WriteLineAsync($"codes not in the contract's list: {ConsoleText.Plain(code.ToString())}");
+        if (result.UnlistedCodes.Count > UnlistedCodesShown)
+            await stdout.WriteLineAsync($"  … and {result.UnlistedCodes.Count - UnlistedCodesShown} more codes not in the contract's list");
     }
 
     public static async Task<int> PullAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
@@ -77,12 +103,14 @@ public static class StoreCommands
         catch (RegisterApiException e)
         {
             // The pages stored before the failure stay stored and the cursor stays behind the failed page: a rerun resumes.
-            throw new CannotRunException($"the pull failed: {Mask(e.Message).ReplaceLineEndings(" ")}");
+            throw new CannotRunException($"the pull failed: {ConsoleText.Plain(e.Message.ReplaceLineEndings(" "))}");
         }
-        await stdout.WriteLineAsync(Mask(result.Referrals.ToString()));
-        foreach (var page in result.WeekPages) await stdout.WriteLineAsync(Mask(page.ToString()));
+        await stdout.WriteLineAsync(Summary(result.Referrals));
+        foreach (var page in result.WeekPages) await stdout.WriteLineAsync(Summary(page));
         await stdout.WriteLineAsync($"cursor {result.Cursor:O}; {result.ChangedParticipants.Count} participant(s) changed");
-        return await ReportRejectionsAsync([result.Referrals, .. result.WeekPages], stdout);
+        var exit = await ReportRejectionsAsync([result.Referrals, .. result.WeekPages], stdout);
+        foreach (var page in result.WeekPages) await ReportUnlistedCodesAsync(page, stdout);
+        return exit;
     }
 
     public static async Task<int> NightlyAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
@@ -159,25 +187,38 @@ public static class StoreCommands
     }
 
     /// <summary>
-    /// Prints every rejected row of the deliveries (masked: file name, reason and all) and where the quarantine report is.
+    /// Prints the rejected rows of the deliveries — the first <see cref="RejectedRowsShown"/> of each, made safe to print
+    /// (masked, escaped, cut), then how many more and the counts by kind of reason — and where the quarantine report is.
+    /// A duplicate delivery tells the rejections of its first receipt again: re-sending a file does not correct it.
     /// Exit code 1 (done, but needs attention) when any row was rejected: the jobcenter must correct and redeliver them.
     /// </summary>
     private static async Task<int> ReportRejectionsAsync(IReadOnlyList<IngestionResult> deliveries, TextWriter stdout)
     {
-        var rejected = 0;
+        long rejected = 0, earlier = 0;
         foreach (var delivery in deliveries)
         {
-            foreach (var r in delivery.Rejections)
-                await stdout.WriteLineAsync(Mask($"  rejected {r.File}:{r.Line}: {r.Reason}"));
-            rejected += delivery.Rejections.Count;
-            if (delivery.Rejections.Count > 0 && delivery.QuarantineBlobName is { } report)
-                await stdout.WriteLineAsync($"  quarantine report: {StorageNames.Containers.Quarantine}/{report}");
+            if (delivery.RowsRejected == 0) continue;
+            var shown = delivery.Rejections.Take(RejectedRowsShown).ToList();
+            foreach (var r in shown)
+                await stdout.WriteLineAsync($"  rejected {ConsoleText.Plain(r.File)}:{r.Line}: {ConsoleText.Plain(r.Reason)}");
+            var report = delivery.QuarantineBlobName is { } name ? $"{StorageNames.Containers.Quarantine}/{name}" : null;
+            var more = delivery.RowsRejected - shown.Count;
+            if (more > 0)
+            {
+                await stdout.WriteLineAsync($"  … and {more} more{(report is null ? "" : $" (see report {report})")}");
+                foreach (var (kind, count) in delivery.RejectionsByKind)
+                    await stdout.WriteLineAsync($"    {count} × {ConsoleText.Plain(kind)}");
+            }
+            if (report is not null)
+                await stdout.WriteLineAsync($"  quarantine report: {report}");
+            if (delivery.Duplicate) earlier += delivery.RowsRejected;
+            else rejected += delivery.RowsRejected;
         }
-        if (rejected == 0) return CliApp.Ok;
-        await stdout.WriteLineAsync($"{rejected} row(s) rejected: the rest is stored; the rejected rows need correcting and redelivering.");
+        if (rejected + earlier == 0) return CliApp.Ok;
+        if (rejected > 0)
+            await stdout.WriteLineAsync($"{rejected} row(s) rejected: the rest is stored; the rejected rows need correcting and redelivering.");
+        if (earlier > 0)
+            await stdout.WriteLineAsync($"{earlier} row(s) were rejected when the same delivery was first received and are still to be corrected and redelivered.");
         return CliApp.Problem;
     }
-
-    /// <summary>Anything CPR-shaped masked: what these commands print may quote a file name or a register message.</summary>
-    private static string Mask(string text) => Impact60.Domain.Primitives.Cpr.MaskAll(text);
 }

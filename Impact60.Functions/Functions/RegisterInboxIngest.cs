@@ -4,6 +4,7 @@ using Impact60.Application.Ingestion;
 using Impact60.Application.Pipeline;
 using Impact60.Application.Storage;
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Text;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +38,8 @@ public sealed class RegisterInboxIngest(InboxProcessor inbox, NightlyRun nightly
             return;
         }
 
-        var source = Cpr.MaskAll(ingest.BlobName);
+        // The blob name is the jobcenter's: masked, escaped and cut for the log. The summary's delivery id is ours (hex): as it is.
+        var source = SafeText.Show(Cpr.MaskAll(ingest.BlobName), 260);
         try
         {
             var today = RunDate.Today(clock);

@@ -112,4 +112,27 @@ public sealed class IngestMessageTests
         Assert.StartsWith(reasonStart, refused.Message);
         Assert.DoesNotContain("0101901234", refused.Message);
     }
+
+    [Fact]
+    public void Given_an_event_whose_id_type_container_and_blob_name_are_long_and_hold_cprs_and_escape_codes_when_read_then_every_reason_quotes_them_masked_escaped_and_cut()
+    {
+        var noise = "\\u001b[31m0101901234" + new string('x', 5_000);
+        string Event(string container, string eventType, string name) => $$"""
+            { "eventType": "{{eventType}}", "id": "{{noise}}", "subject": "/blobServices/default/containers/{{container}}/blobs/{{name}}" }
+            """;
+
+        var otherContainer = IngestMessage.Read(Event("c" + noise, "Microsoft.Storage.BlobCreated", "x.csv")).Ignored!;
+        var otherType = IngestMessage.Read(Event("register-inbox", "T" + noise, "x.csv")).Ignored!;
+        var unusable = Assert.Throws<FormatException>(() => IngestMessage.Read(Event("register-inbox", "Microsoft.Storage.BlobCreated", "../" + noise))).Message;
+        var errorReport = IngestMessage.Read(Event("register-inbox", "Microsoft.Storage.BlobCreated", noise + ".error.txt")).Ignored!;
+
+        foreach (var reason in new[] { otherContainer, otherType, unusable, errorReport })
+        {
+            Assert.True(reason.Length < 500, $"{reason.Length} characters: {reason[..200]}");
+            Assert.DoesNotContain("0101901234", reason);
+            Assert.DoesNotContain('\u001b', reason);
+            Assert.Contains("\\u001B[31mXXXXXX-XXXX", reason);
+            Assert.Contains("more characters)", reason);
+        }
+    }
 }

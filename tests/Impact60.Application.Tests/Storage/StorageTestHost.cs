@@ -25,7 +25,7 @@ internal sealed class StorageTestHost : IAsyncDisposable
     public static async Task<StorageTestHost> StartAsync(
         AzuriteFixture azurite, string? registerBaseUrl = null, int referralCap = 120,
         Action<Dictionary<string, string?>>? settingsOverride = null, Action<IServiceCollection>? servicesOverride = null,
-        BeforeRequest? tablePolicy = null)
+        BeforeRequest? tablePolicy = null, Action<IngestionOptions>? ingestion = null)
     {
         await azurite.CleanStorageAsync();
         var settings = new Dictionary<string, string?>
@@ -51,7 +51,11 @@ internal sealed class StorageTestHost : IAsyncDisposable
             r.AttemptTimeout = TimeSpan.FromSeconds(1);
             r.TotalTimeout = TimeSpan.FromSeconds(30);
         });
-        services.AddImpact60Ingestion(configuration, o => o.ReferralCap = referralCap);
+        services.AddImpact60Ingestion(configuration, o =>
+        {
+            o.ReferralCap = referralCap;
+            ingestion?.Invoke(o);
+        });
         return new StorageTestHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
     }
 
