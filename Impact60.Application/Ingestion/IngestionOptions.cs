@@ -19,6 +19,16 @@ public sealed class IngestionOptions
     /// </summary>
     public bool AllowReReferral { get; set; }
 
+    /// <summary>
+    /// The contract's <c>maxCourseEndWeeksAhead</c> (default 52): a referral whose course_end lies more weeks than this
+    /// after the delivery's date is rejected (an "open-ended" placeholder such as 9999-12-31, or a typing error).
+    /// </summary>
+    public int MaxCourseEndWeeksAhead { get; set; } = ReferralReadOptions.DefaultMaxCourseEndWeeksAhead;
+
+    /// <summary>The referral rules a delivery received on <paramref name="deliveryDate"/> is read under.</summary>
+    public ReferralReadOptions ReferralRules(DateOnly deliveryDate) =>
+        new() { DeliveryDate = deliveryDate, MaxCourseEndWeeksAhead = MaxCourseEndWeeksAhead };
+
     /// <summary>How many rejected rows a result keeps as examples (the quarantine report keeps them all; the result counts them all).</summary>
     public int RejectionExamples { get; set; } = RejectionLog.DefaultExampleLimit;
 }

@@ -36,6 +36,9 @@ public sealed class RegisterIngestion(
 
     internal Pseudonymizer Pseudonymizer => pseudonymizer;
 
+    /// <summary>The referral rules a delivery received on <paramref name="today"/> is read under (the API pull applies them too).</summary>
+    internal ReferralReadOptions ReferralRules(DateOnly today) => options.Value.ReferralRules(today);
+
     /// <summary>Ingests a weeks extract (long or wide form). Weeks after the ISO week containing <paramref name="today"/> are rejected.</summary>
     /// <exception cref="RegisterFileException">The file cannot be read at all; nothing was stored except its evidence copy.</exception>
     public async Task<IngestionResult> IngestWeeksFileAsync(Stream content, string fileName, DateOnly today, CancellationToken cancellationToken = default)
@@ -56,7 +59,7 @@ public sealed class RegisterIngestion(
         await using var delivery = await BufferedDelivery.FromStreamAsync(content, cancellationToken).ConfigureAwait(false);
         var source = MaskedSource(fileName);
         return await IngestAsync(delivery, source, ReferralsKind, "csv",
-            (stream, rejections) => Parsed.OfReferrals(ReferralFile.ReadRows(stream, source, pseudonymizer, rejections).ToList()),
+            (stream, rejections) => Parsed.OfReferrals(ReferralFile.ReadRows(stream, source, pseudonymizer, rejections, options.Value.ReferralRules(today)).ToList()),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -26,7 +26,12 @@ public static class PipelineServiceCollectionExtensions
     {
         var contract = LoadContract(configuration);
         services.TryAddSingleton(contract);
-        services.AddImpact60Ingestion(configuration, o => o.ReferralCap = contract.ReferralCap);
+        services.AddImpact60Ingestion(configuration, o =>
+        {
+            o.ReferralCap = contract.ReferralCap;
+            o.AllowReReferral = contract.AllowReReferral;
+            o.MaxCourseEndWeeksAhead = contract.MaxCourseEndWeeksAhead;
+        });
         if (!string.IsNullOrWhiteSpace(AppSettings.Read(configuration, AppSettingNames.RegisterBaseUrl)))
             services.AddImpact60RegisterApi(configuration);
 

@@ -51,6 +51,7 @@ internal static class RegisterApiPages
             {
                 if (!Cpr.TryParse(item.GetProperty("cpr").GetString(), out var cpr, out var cprError)) error = cprError;
                 else if (!IsoWeek.TryParse(item.GetProperty("week").GetString(), out var isoWeek, out var weekError)) error = weekError;
+                else if (PlausibleDates.Refuse(isoWeek, "week") is { } rangeError) error = rangeError;
                 else if (isoWeek > latestAllowedWeek) error = $"week {isoWeek} is in the future (latest allowed {latestAllowedWeek})";
                 else if (!BenefitCode.TryParse(NullableString(item, "code"), out var code, out var codeError)) error = codeError;
                 else if (changedAt is null) error = "'changedAt' must be an ISO 8601 instant with an offset, e.g. 2019-04-08T02:00:00Z";
@@ -68,7 +69,7 @@ internal static class RegisterApiPages
         return new WeeksPage(weeks, rejections, next, max, index);
     }
 
-    public static ReferralsPage ParseReferrals(byte[] json, string source, Pseudonymizer pseudonymizer)
+    public static ReferralsPage ParseReferrals(byte[] json, string source, Pseudonymizer pseudonymizer, ReferralReadOptions? rules = null)
     {
         using var document = Open(json, source, out var items);
         var rejections = new List<Rejection>();
@@ -97,8 +98,11 @@ internal static class RegisterApiPages
                 {
                     DateOnly? courseEnd = NullableString(item, "courseEnd") is { Length: > 0 } end
                         ? DateOnly.ParseExact(end, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+                    var referral = new Referral(id.Trim(), pseudonymizer.Of(cpr!), referredOn, courseStart, courseEnd, fokusRef, business);
                     if (courseEnd < courseStart) error = $"courseEnd {courseEnd:yyyy-MM-dd} is before courseStart {courseStart:yyyy-MM-dd}";
-                    else referrals.Add(new Referral(id.Trim(), pseudonymizer.Of(cpr!), referredOn, courseStart, courseEnd, fokusRef, business));
+                    // The file reader's row rules (identifier length and characters, date range, dates against the delivery).
+                    else if (ReferralFile.Check(referral, rules) is { } ruleError) error = ruleError;
+                    else referrals.Add(referral);
                 }
             }
             if (error is not null) rejections.Add(Reject(source, index, error, item));

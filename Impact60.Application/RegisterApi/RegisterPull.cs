@@ -30,7 +30,7 @@ public sealed class RegisterPull(RegisterApiClient api, RegisterIngestion ingest
         var changed = new SortedSet<string>(StringComparer.Ordinal);
 
         var referralsJson = await api.GetReferralsAsync(cancellationToken).ConfigureAwait(false);
-        var referralsPage = RegisterApiPages.ParseReferrals(referralsJson, "api:referrals", pseudonymizer);
+        var referralsPage = RegisterApiPages.ParseReferrals(referralsJson, "api:referrals", pseudonymizer, ingestion.ReferralRules(today));
         IngestionResult referrals;
         await using (var delivery = BufferedDelivery.FromBytes(referralsJson))
             referrals = await ingestion.IngestAsync(delivery, "api:referrals", "api-referrals", "json",
