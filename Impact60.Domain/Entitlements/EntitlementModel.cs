@@ -92,7 +92,7 @@ public sealed record ComputationFailure(string ReferralId, string FokusRef, stri
     /// <summary>
     /// The failure of <paramref name="referral"/>'s computation: the exception's message on one line, without the
     /// "Referral {id}: " prefix the engine's own messages carry or the "(Parameter '…')" suffix of an argument
-    /// exception, CPR-masked, control characters escaped, cut at <see cref="ReasonLength"/> characters.
+    /// exception or a closing full stop, CPR-masked, control characters escaped, cut at <see cref="ReasonLength"/> characters.
     /// </summary>
     public static ComputationFailure Of(Referral referral, Exception error)
     {
@@ -109,7 +109,8 @@ public sealed record ComputationFailure(string ReferralId, string FokusRef, stri
             message = message[..^$" (Parameter '{param}')".Length];
         var prefix = $"Referral {referralId}: ";
         if (message.StartsWith(prefix, StringComparison.Ordinal)) message = message[prefix.Length..];
-        message = string.Join(' ', message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        // One line, without a closing full stop: the reason is quoted inside a sentence ("…: {reason}; what is owed …").
+        message = string.Join(' ', message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
         if (message.Length == 0) message = error.GetType().Name;
         return SafeText.Show(Cpr.MaskAll(message), ReasonLength);
     }

@@ -61,7 +61,7 @@ public class EntitlementComputationFailureTests
         // and R002 is reported, with its FOKUS reference and a reason that names the date, and counted as referred, but not as achieving
         var failure = Assert.Single(result.Failed);
         Assert.Equal(("R002", "FOKUS-R002", EntitlementProblemKind.ComputationFailed), (failure.ReferralId, failure.FokusRef, failure.Kind));
-        Assert.Equal("course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.", failure.Reason);
+        Assert.Equal("course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31", failure.Reason);
         Assert.Equal((3, 0, 2), (result.Referred, result.InCourse, result.Achieved));
     }
 
@@ -75,7 +75,7 @@ public class EntitlementComputationFailureTests
             [(Referral("R001"), Weeks(WindowStart, Repeat('F', 14))), (Referral("R002", person: OtherCitizen), twice)], FinalFrom(P1Last));
 
         Assert.Equal(13 * 796m, Assert.Single(result.Participants).Amount);
-        Assert.Equal(("R002", "register week 2019-W02 is given twice; merge deliveries (latest wins) before computing."),
+        Assert.Equal(("R002", "register week 2019-W02 is given twice; merge deliveries (latest wins) before computing"),
             (Assert.Single(result.Failed).ReferralId, result.Failed[0].Reason));
     }
 

@@ -162,7 +162,7 @@ public sealed class PipelineFunctionsTests(AzuriteFixture azurite)
         // when its verify message is handled, then it fails (the host retries it, and after five attempts poisons it) naming why
         var failure = await Assert.ThrowsAsync<ParticipantComputationException>(() =>
             host.Function<VerifyParticipant>().Run(Message(new VerifyMessage("JC-2018-0002", AsOf).ToJson()), CancellationToken.None));
-        Assert.Equal("Referral JC-2018-0002: the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.", failure.Message);
+        Assert.Equal("Referral JC-2018-0002: the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31", failure.Message);
 
         // when the month is settled, then the scenario's participant is invoiced and JC-2018-0002 left out and logged
         await SettleAsync(host);

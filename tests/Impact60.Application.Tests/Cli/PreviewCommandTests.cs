@@ -415,10 +415,10 @@ public sealed class PreviewCommandTests
         var problem = Assert.Single(root.GetProperty("problems").EnumerateArray().ToList());
         Assert.Equal(("JC-T-0002", "computationFailed", JsonValueKind.Null, JsonValueKind.Null),
             (problem.GetProperty("referralId").GetString(), problem.GetProperty("kind").GetString(), problem.GetProperty("period").ValueKind, problem.GetProperty("week").ValueKind));
-        Assert.Equal("the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.; left out of the totals until the data is corrected",
+        Assert.Equal("the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31; left out of the totals until the data is corrected",
             problem.GetProperty("reason").GetString());
         Assert.Contains("1 participant(s) could not be computed and are left out of the figures above until their data is corrected:\n"
-            + "  JC-T-0002 (F-JC-T-0002): the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.\n",
+            + "  JC-T-0002 (F-JC-T-0002): the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31\n",
             table.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 

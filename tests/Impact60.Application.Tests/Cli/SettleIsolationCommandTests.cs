@@ -20,7 +20,7 @@ namespace Impact60.Application.Tests.Cli;
 [Collection("CLI environment")]
 public sealed class SettleIsolationCommandTests : IAsyncLifetime
 {
-    private const string Reason = "course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.";
+    private const string Reason = "course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31";
 
     private readonly AzuriteFixture _azurite;
     private readonly string _out = Directory.CreateTempSubdirectory("impact60-cli-").FullName;

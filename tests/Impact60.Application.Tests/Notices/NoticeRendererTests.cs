@@ -130,16 +130,16 @@ public class NoticeRendererTests
     {
         var notice = SampleFokusNotice() with
         {
-            NotSettled = [new NotSettledParticipant("JC-2019-0123", "KF-099", "course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.")],
+            NotSettled = [new NotSettledParticipant("JC-2019-0123", "KF-099", "course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31")],
         };
 
         var danish = Danish.Render(notice, Fokus, From);
         var english = English.Render(notice, Fokus, From);
 
-        Assert.Contains("\nIKKE AFREGNET DENNE MÅNED\n- JC-2019-0123 (KF-099): beregningen mislykkedes: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.; "
+        Assert.Contains("\nIKKE AFREGNET DENNE MÅNED\n- JC-2019-0123 (KF-099): beregningen mislykkedes: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31; "
             + "det skyldige beløb afregnes, når data er rettet\n\nVenlig hilsen", danish.TextBody.ReplaceLineEndings("\n"));
         Assert.Contains("<td>JC-2019-0123</td><td>KF-099</td><td>Beregningen mislykkedes: course_end 9999-12-31", danish.HtmlBody);
-        Assert.Contains("\nNOT SETTLED THIS MONTH\n- JC-2019-0123 (KF-099): the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.; "
+        Assert.Contains("\nNOT SETTLED THIS MONTH\n- JC-2019-0123 (KF-099): the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31; "
             + "what is owed will be settled once the data is corrected\n\nKind regards", english.TextBody.ReplaceLineEndings("\n"));
         Assert.Contains("<h2>Not settled this month</h2>", english.HtmlBody);
     }

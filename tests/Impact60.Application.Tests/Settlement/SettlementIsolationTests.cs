@@ -19,7 +19,7 @@ public sealed class SettlementIsolationTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateOnly OpenEnded = new(9999, 12, 31);
-    private const string Reason = "course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31.";
+    private const string Reason = "course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31";
 
     /// <summary>Writes a referral straight into the store, past the readers (as data stored before they refused it would be).</summary>
     private static async Task StoreDirectlyAsync(PipelineTestHost host, Referral referral) =>
