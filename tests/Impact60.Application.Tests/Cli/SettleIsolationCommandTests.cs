@@ -104,6 +104,39 @@ public sealed class SettleIsolationCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Given_a_verify_message_that_failed_four_times_and_one_that_cannot_be_read_when_nightly_drains_then_both_go_to_verify_poison_and_the_others_are_verified()
+    {
+        // Given JC-2018-0004's message already taken four times (as four failed attempts would), and a message that is not JSON
+        await SeedAsync();
+        var storage = StorageClients.FromConnectionString(_azurite.ConnectionString);
+        var verify = storage.Queue(StorageNames.Queues.Verify);
+        await verify.SendMessageAsync("""{"referralId":"JC-2018-0004","asOf":"2019-07-31"}""");
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            Assert.Single((await verify.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1))).Value);
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+        }
+        await verify.SendMessageAsync("not json");
+
+        // when the night runs and drains the queue
+        var night = await CliAsync("nightly", "--as-of", "2019-08-01");
+
+        // then the three are verified; the fifth attempt and the unreadable message are in verify-poison, the night's own
+        // message for JC-2018-0004 is left for a retry, and all three failures are listed
+        Assert.Equal(CliApp.Problem, night.Exit);
+        var lines = night.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal("3 verified", lines[1]);
+        Assert.StartsWith("  not verified: (unreadable message): the message cannot be read: verify message is not JSON", lines[2]);
+        Assert.EndsWith("; moved to verify-poison", lines[2]);
+        Assert.Equal(
+            [$"  not verified: JC-2018-0004: the computation failed: {Reason}; left on the queue to be retried",
+             $"  not verified: JC-2018-0004: the computation failed: {Reason}; moved to verify-poison"],
+            lines[3..].Order(StringComparer.Ordinal));
+        var poisoned = (await storage.Queue(StorageNames.Queues.VerifyPoison).ReceiveMessagesAsync(32)).Value.Select(m => m.Body.ToString());
+        Assert.Equal(["not json", """{"referralId":"JC-2018-0004","asOf":"2019-07-31"}"""], poisoned.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Given_a_storage_account_that_refuses_the_key_when_a_store_command_runs_then_it_is_one_line_on_stderr_naming_the_verb_and_exit_2()
     {
         // Given the right Azurite with a wrong key: every request is refused (403), an exception no command expects
