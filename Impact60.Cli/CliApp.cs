@@ -37,7 +37,7 @@ public static class CliApp
         }
         if (!Verbs.TryGetValue(args[0], out var command))
         {
-            await stderr.WriteLineAsync($"impact60: unknown verb '{args[0]}'; try ./impact60 --help");
+            await stderr.WriteLineAsync($"impact60: unknown verb '{ConsoleText.Plain(args[0])}'; try ./impact60 --help");
             return CannotRun;
         }
         try
@@ -46,14 +46,39 @@ public static class CliApp
         }
         catch (CliUsageException e)
         {
-            await stderr.WriteLineAsync($"impact60 {args[0]}: {e.Message}\nusage: ./impact60 {command.Usage}");
+            await stderr.WriteLineAsync($"impact60 {args[0]}: {OneLine(e.Message)}\nusage: ./impact60 {command.Usage}");
             return CannotRun;
         }
         catch (CannotRunException e)
         {
-            await stderr.WriteLineAsync($"impact60 {args[0]}: {e.Message}");
+            await stderr.WriteLineAsync($"impact60 {args[0]}: {OneLine(e.Message)}");
             return CannotRun;
         }
+        catch (Exception e)
+        {
+            // Anything else — storage (RequestFailedException), I/O, a bug — is still one line and exit 2, never a stack
+            // trace: a trace can quote data, and an operator's script reads the exit code.
+            await stderr.WriteLineAsync($"impact60 {args[0]}: could not run: {Describe(e)}");
+            return CannotRun;
+        }
+    }
+
+    /// <summary>What an unexpected exception says, in one line: its type and first line, for storage the status and error code.</summary>
+    internal static string Describe(Exception e)
+    {
+        if (e is AggregateException { InnerExceptions.Count: 1 } single) e = single.InnerExceptions[0];
+        var first = e.Message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var what = e is Azure.RequestFailedException storage
+            ? $"{e.GetType().Name} (status {storage.Status}{(string.IsNullOrEmpty(storage.ErrorCode) ? "" : ", " + storage.ErrorCode)})"
+            : e.GetType().Name;
+        return OneLine(first.Length == 0 ? what : $"{what}: {first}");
+    }
+
+    /// <summary>CPR-masked, control characters escaped, line breaks made spaces, at most 500 characters.</summary>
+    private static string OneLine(string message)
+    {
+        var line = ConsoleText.Plain(string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)));
+        return line.Length <= 500 ? line : line[..500] + "…";
     }
 }
 

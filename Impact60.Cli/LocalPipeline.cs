@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Impact60.Application.Configuration;
 using Impact60.Application.Ingestion;
 using Impact60.Application.Notices;
@@ -42,14 +43,48 @@ public sealed class LocalPipeline(CliHost host)
         return outcomes;
     }
 
-    public async Task<int> DrainVerifyAsync(CancellationToken ct)
+    /// <summary>
+    /// Verifies every participant the <c>verify</c> queue asks for. One participant's failure never stops the others: a
+    /// message that fails is reported and left on the queue to be retried (after its visibility timeout, by the host or
+    /// the next drain), and after <see cref="MaxDequeueCount"/> attempts moved to <c>verify-poison</c>, as the Functions
+    /// host does; a message that cannot be read goes there at once.
+    /// </summary>
+    public async Task<VerifyDrainResult> DrainVerifyAsync(CancellationToken ct)
     {
         var verification = host.Get<VerificationService>();
-        return await DrainAsync(StorageNames.Queues.Verify, 8, async (body, token) =>
+        var failed = new List<VerifyFailure>();
+        var poison = _storage.Queue(StorageNames.Queues.VerifyPoison);
+        var verified = await DrainAsync(StorageNames.Queues.Verify, 8, async (body, token) =>
         {
             var m = VerifyMessage.FromJson(body);
             await verification.VerifyAsync(m.ReferralId, m.AsOf, token);
-        }, ct);
+        }, ct, async (message, error, token) =>
+        {
+            var unreadable = error is FormatException;
+            var poisoned = unreadable || message.DequeueCount >= MaxDequeueCount;
+            if (poisoned)
+            {
+                await poison.SendMessageAsync(message.Body.ToString(), token);
+                await _storage.Queue(StorageNames.Queues.Verify).DeleteMessageAsync(message.MessageId, message.PopReceipt, token);
+            }
+            var failure = error switch
+            {
+                ParticipantComputationException p => new VerifyFailure(p.Failure.ReferralId, $"the computation failed: {p.Failure.Reason}", poisoned),
+                FormatException => new VerifyFailure(null, $"the message cannot be read: {error.Message}", poisoned),
+                _ => new VerifyFailure(TryReferralId(message.Body.ToString()), CliApp.Describe(error), poisoned),
+            };
+            lock (failed) failed.Add(failure);
+        });
+        return new VerifyDrainResult(verified, failed.OrderBy(f => f.ReferralId, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Keep in step with host.json <c>extensions.queues.maxDequeueCount</c>.</summary>
+    public const int MaxDequeueCount = 5;
+
+    private static string? TryReferralId(string body)
+    {
+        try { return VerifyMessage.FromJson(body).ReferralId; }
+        catch (FormatException) { return null; }
     }
 
     public async Task<int> DrainNoticesAsync(CancellationToken ct)
@@ -78,7 +113,13 @@ public sealed class LocalPipeline(CliHost host)
         }
     }
 
-    private async Task<int> DrainAsync(string queueName, int parallel, Func<string, CancellationToken, Task> handle, CancellationToken ct)
+    /// <param name="onFailure">
+    /// Null: the first batch with a failure ends the drain, which throws (the failed messages stay on the queue). Given:
+    /// each failed message is handed to it and the drain goes on with the rest; a failed message stays invisible for
+    /// the receive's visibility timeout, so one drain sees it once.
+    /// </param>
+    private async Task<int> DrainAsync(string queueName, int parallel, Func<string, CancellationToken, Task> handle, CancellationToken ct,
+        Func<QueueMessage, Exception, CancellationToken, Task>? onFailure = null)
     {
         QueueClient queue = _storage.Queue(queueName);
         var handled = 0;
@@ -97,7 +138,8 @@ public sealed class LocalPipeline(CliHost host)
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    lock (failures) failures.Add(e);
+                    if (onFailure is not null) await onFailure(m, e, token);
+                    else lock (failures) failures.Add(e);
                 }
             });
             if (failures.Count > 0) break;
@@ -106,4 +148,17 @@ public sealed class LocalPipeline(CliHost host)
             throw new CannotRunException($"{failures.Count} message(s) on '{queueName}' failed and stay on the queue: {failures[0].Message}", failures[0]);
         return handled;
     }
+}
+
+/// <summary>What a drain of the <c>verify</c> queue did: how many participants were verified, and which failed and why.</summary>
+public sealed record VerifyDrainResult(int Verified, IReadOnlyList<VerifyFailure> Failed);
+
+/// <summary>
+/// A verify message that failed: the referral id (null when the message cannot be read), why (masked where it comes from
+/// the participant's computation), and whether it was moved to <c>verify-poison</c> (else it is retried).
+/// </summary>
+public sealed record VerifyFailure(string? ReferralId, string Reason, bool MovedToPoison)
+{
+    public override string ToString() =>
+        $"{ReferralId ?? "(unreadable message)"}: {Reason}{(MovedToPoison ? "; moved to verify-poison" : "; left on the queue to be retried")}";
 }

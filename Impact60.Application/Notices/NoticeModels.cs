@@ -175,14 +175,25 @@ public sealed record HeldPeriod(
     int PeriodIndex,
     IReadOnlyList<IsoWeek> MissingWeeks);
 
-/// <summary>To FOKUS: what was issued, line by line per FOKUS reference, what is held and why, with the documents attached.</summary>
+/// <summary>
+/// A participant left out of the settlement because the entitlement could not be computed from the register's data:
+/// nothing was invoiced or credited for them this month; what is owed is settled once the data is corrected.
+/// <see cref="Reason"/> is short and CPR-masked.
+/// </summary>
+public sealed record NotSettledParticipant(string ReferralId, string FokusReference, string Reason);
+
+/// <summary>
+/// To FOKUS: what was issued, line by line per FOKUS reference, what is held and why, who was not settled this month
+/// and why, with the documents attached.
+/// </summary>
 public sealed record FokusNotice(
     string SettlementId,
     DateOnly AsOf,
     IReadOnlyList<IssuedDocument> Documents,
     IReadOnlyList<FokusNoticeLine> Lines,
     IReadOnlyList<HeldPeriod> HeldPeriods,
-    IReadOnlyList<NoticeAttachment> Attachments) : Notice
+    IReadOnlyList<NoticeAttachment> Attachments,
+    IReadOnlyList<NotSettledParticipant>? NotSettled = null) : Notice
 {
     public override NoticeKey Key => NoticeKey.Fokus(SettlementId);
 }

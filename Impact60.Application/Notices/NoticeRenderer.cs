@@ -110,7 +110,7 @@ public sealed class NoticeRenderer
         foreach (var type in new[]
                  {
                      typeof(RecipientView), typeof(FokusView), typeof(DocumentView), typeof(ReferenceGroupView), typeof(LineView),
-                     typeof(HeldPeriodView), typeof(FundsView), typeof(JobcenterView), typeof(GapView),
+                     typeof(HeldPeriodView), typeof(NotSettledView), typeof(FundsView), typeof(JobcenterView), typeof(GapView),
                  })
         {
             options.MemberAccessStrategy.Register(type);
@@ -201,6 +201,15 @@ public sealed class NoticeRenderer
             .OrderBy(h => h.FokusReference, StringComparer.Ordinal).ThenBy(h => h.ReferralId, StringComparer.Ordinal).ThenBy(h => h.PeriodIndex)
             .Select(h => new HeldPeriodView(h)).ToList();
         public IReadOnlyList<string> AttachmentNames { get; } = n.Attachments.Select(a => a.FileName).ToList();
+        public IReadOnlyList<NotSettledView> NotSettled { get; } = (n.NotSettled ?? [])
+            .OrderBy(x => x.ReferralId, StringComparer.Ordinal).Select(x => new NotSettledView(x)).ToList();
+    }
+
+    internal sealed class NotSettledView(NotSettledParticipant p)
+    {
+        public string ReferralId { get; } = p.ReferralId;
+        public string FokusReference { get; } = p.FokusReference;
+        public string Reason { get; } = p.Reason;
     }
 
     internal sealed class FundsView(FundsNotice n, Recipient to)

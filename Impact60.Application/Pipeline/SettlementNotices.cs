@@ -126,7 +126,8 @@ public sealed class SettlementNoticeContent(
             attachments.Add(new NoticeAttachment($"{d.Number}.pdf", "application/pdf", await archive.ReadAsync(SettlementDocuments.BlobName(d.Number, "pdf"), ct)));
             attachments.Add(new NoticeAttachment($"{d.Number}.xml", "application/xml", await archive.ReadAsync(SettlementDocuments.BlobName(d.Number, "xml"), ct)));
         }
-        return new FokusNotice(plan.Period, plan.AsOf, issued, lines, held, attachments);
+        var notSettled = plan.Snapshot.LeftOut.Select(n => new NotSettledParticipant(n.ReferralId, n.FokusRef, n.Reason)).ToList();
+        return new FokusNotice(plan.Period, plan.AsOf, issued, lines, held, attachments, notSettled);
     }
 
     private async Task<NoticeContent> FundAsync(NoticeKey key, SettlementRecord record, SettlementPlan plan, CancellationToken ct)

@@ -71,12 +71,29 @@ public sealed record SettlementPlan(
 /// what was true when it was issued, however late a notice is retried. Referral ids and FOKUS references only; the funds'
 /// notice uses the counts alone.
 /// </summary>
+/// <param name="NotSettled">
+/// Participants whose entitlement could not be computed and who were left out of this settlement altogether: nothing
+/// invoiced, nothing credited, their invoiced grains as they were. Null in a plan written before this was recorded (read
+/// it through <see cref="LeftOut"/>).
+/// </param>
 public sealed record ProgrammeSnapshot(
     int Referred,
     int InCourse,
     int Achieved,
     IReadOnlyList<SnapshotHeldPeriod> HeldPeriods,
-    IReadOnlyList<SnapshotDataGap> DataGaps);
+    IReadOnlyList<SnapshotDataGap> DataGaps,
+    IReadOnlyList<SnapshotNotSettled>? NotSettled = null)
+{
+    /// <summary><see cref="NotSettled"/>, empty when none (or when the plan predates it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<SnapshotNotSettled> LeftOut => NotSettled ?? [];
+}
+
+/// <summary>
+/// A participant left out of a settlement because the entitlement could not be computed: FOKUS is told, the operator
+/// sees it, and what is owed is settled by the first settlement after the data is corrected.
+/// </summary>
+public sealed record SnapshotNotSettled(string ReferralId, string FokusRef, string Reason);
 
 /// <summary>A verification period whose weeks are final but not all reported: FOKUS is told what is missing.</summary>
 public sealed record SnapshotHeldPeriod(string ReferralId, string FokusRef, int PeriodIndex, IReadOnlyList<string> MissingWeeks);

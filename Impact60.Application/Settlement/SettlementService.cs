@@ -1,4 +1,5 @@
 using Impact60.Application.Verification;
+using Impact60.Domain.Entitlements;
 using Microsoft.Extensions.Logging;
 
 namespace Impact60.Application.Settlement;
@@ -12,7 +13,11 @@ public interface ISettlementOutput
     Task PublishAsync(SettlementRecord record, SettlementPlan plan, CancellationToken ct);
 }
 
-public sealed record SettlementOutcome(SettlementRecord Record, SettlementPlan Plan, bool AlreadyIssued);
+public sealed record SettlementOutcome(SettlementRecord Record, SettlementPlan Plan, bool AlreadyIssued)
+{
+    /// <summary>Participants left out of this settlement because their entitlement could not be computed (from the plan).</summary>
+    public IReadOnlyList<SnapshotNotSettled> NotSettled => Plan.Snapshot.LeftOut;
+}
 
 /// <summary>
 /// Monthly settlement: due = entitlement − already invoiced, per participant, verification period, week class and tariff
@@ -21,6 +26,9 @@ public sealed record SettlementOutcome(SettlementRecord Record, SettlementPlan P
 /// computed; (3) write documents and lines; (4) move the invoiced-so-far grains; (5) publish documents, notices and the
 /// event; (6) mark issued. A rerun resumes from the ledger's state and issues exactly the recorded plan, so a crash after
 /// any write gives the documents one clean run gives (tests/…/Settlement/SettlementCrashTests crash after every write).
+/// A participant whose entitlement cannot be computed is left out of the difference altogether (nothing invoiced or
+/// credited, its grains as they were), recorded in the plan, logged as an error and named in FOKUS's notice; the others
+/// are settled as usual.
 /// </summary>
 public sealed class SettlementService(
     SettlementLedger ledger,
@@ -98,14 +106,20 @@ public sealed class SettlementService(
 
     private async Task<SettlementPlan> PlanAsync(string period, DateOnly asOf, CancellationToken ct)
     {
-        var current = await entitlements.ReadAllAsync(asOf, ct);
+        var (current, failed) = await entitlements.ReadAllAsync(asOf, ct);
+        foreach (var f in failed)
+            logger.LogError("Settlement {Period}: {ReferralId} ({FokusRef}) is not settled: the computation failed: {Reason}; what is owed will be settled once the data is corrected",
+                period, f.ReferralId, f.FokusRef, f.Reason);
         var invoiced = await ledger.ReadInvoicedAsync(ct);
-        var (invoiceLines, creditLines) = SettlementDifference.Compute(current, invoiced);
+        var leftOut = failed.Select(f => f.ReferralId).ToHashSet(StringComparer.Ordinal);
+        var (invoiceLines, creditLines) = SettlementDifference.Compute(current, invoiced, leftOut);
+        // Referred counts every referral, the left-out ones too (they were referred); the rest is what could be computed.
         var snapshot = new ProgrammeSnapshot(
-            current.Count, current.Count(e => e.InCourse), current.Count(e => e.AchievedSelfSufficiency),
+            current.Count + failed.Count, current.Count(e => e.InCourse), current.Count(e => e.AchievedSelfSufficiency),
             current.SelectMany(e => e.Periods.Where(p => p.Status == "Held")
                 .Select(p => new SnapshotHeldPeriod(e.ReferralId, e.FokusRef, p.Index, p.MissingWeeks))).ToList(),
-            current.Where(e => e.MissingFinalWeeks.Count > 0).Select(e => new SnapshotDataGap(e.ReferralId, e.MissingFinalWeeks)).ToList());
+            current.Where(e => e.MissingFinalWeeks.Count > 0).Select(e => new SnapshotDataGap(e.ReferralId, e.MissingFinalWeeks)).ToList(),
+            failed.Select(f => new SnapshotNotSettled(f.ReferralId, f.FokusRef, f.Reason)).ToList());
         return new SettlementPlan(ledger.Programme, period, asOf, asOf, asOf.AddDays(terms.PaymentTermsDays), invoiceLines, creditLines, snapshot);
     }
 }
@@ -116,5 +130,11 @@ public sealed record SettlementTerms(string InvoiceSeries, string CreditNoteSeri
 /// <summary>Reads every participant's entitlement, current as of a date (recomputing any that are due for review).</summary>
 public interface IEntitlementReader
 {
-    Task<IReadOnlyList<StoredEntitlement>> ReadAllAsync(DateOnly asOf, CancellationToken ct);
+    Task<EntitlementsAsOf> ReadAllAsync(DateOnly asOf, CancellationToken ct);
 }
+
+/// <summary>
+/// Every participant's entitlement as of a date, in referral id order, and the participants whose entitlement could not
+/// be computed (<see cref="Failed"/>, also in referral id order), who are in no entitlement.
+/// </summary>
+public sealed record EntitlementsAsOf(IReadOnlyList<StoredEntitlement> Entitlements, IReadOnlyList<ComputationFailure> Failed);

@@ -34,19 +34,35 @@ public sealed class VerificationService(
             logger.LogInformation("Verify: {ReferralId} already verified as of {StoredAsOf}, later than {AsOf}; kept", referralId, existing.AsOf, asOf);
             return existing;
         }
-        var result = await ComputeAsync(referral, asOf, ct);
+        var weeks = await participants.ReadWeeksAsync(referral.Person, ct);
+        StoredEntitlement result;
+        try
+        {
+            result = Compute(referral, weeks, asOf);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The participant's data cannot be computed (a date outside the calendar's reach, say): what is stored stays
+            // as it is. The message is retried and ends in the poison queue; the next night queues the participant again,
+            // so once the data is corrected it heals by itself. The reason is masked; the exception is not logged, as its
+            // message is not.
+            var failure = ComputationFailure.Of(referral, e);
+            logger.LogError("Verify: the entitlement of {ReferralId} ({FokusRef}) cannot be computed as of {AsOf}: {Reason}; what is stored is kept until the data is corrected",
+                failure.ReferralId, failure.FokusRef, asOf, failure.Reason);
+            throw new ParticipantComputationException(failure);
+        }
         var stored = await entitlements.WriteUnlessNewerAsync(result, etag, ct);
         if (!ReferenceEquals(stored, result))
             logger.LogInformation("Verify: {ReferralId} was verified as of {StoredAsOf} meanwhile, later than {AsOf}; kept", referralId, stored.AsOf, asOf);
         return stored;
     }
 
-    /// <summary>Computes without storing (for a settlement as of a date earlier than what is stored).</summary>
-    public async Task<StoredEntitlement> ComputeAsync(Referral referral, DateOnly asOf, CancellationToken ct)
-    {
-        var weeks = await participants.ReadWeeksAsync(referral.Person, ct);
-        return ToStored(calculator.Compute(referral, weeks, asOf), referral, weeks, calculator);
-    }
+    /// <summary>
+    /// Computes without storing (for a settlement as of a date earlier than what is stored): pure, no storage access, so
+    /// that whatever it throws is about this participant's data and nothing else.
+    /// </summary>
+    public StoredEntitlement Compute(Referral referral, RegisterWeek[] weeks, DateOnly asOf) =>
+        ToStored(calculator.Compute(referral, weeks, asOf), referral, weeks, calculator);
 
     /// <summary>The stored form of an entitlement, with the date it must be looked at again although no data changed.</summary>
     public static StoredEntitlement ToStored(Entitlement e, Referral referral, ReadOnlySpan<RegisterWeek> weeks, EntitlementCalculator calculator) => new(
@@ -76,7 +92,13 @@ public sealed class VerificationService(
     {
         var contract = calculator.Contract;
         var lastFinal = calculator.LastFinalOrdinal(e.AsOf);
-        DateOnly FinalOn(int ordinal) => IsoWeek.FromOrdinal(ordinal).Sunday.AddDays(7 * contract.MaturityWeeks);
+        // In day numbers: a week whose final day lies beyond the calendar (a window far in the future) is never final,
+        // so it gives no review date rather than an overflow.
+        DateOnly? FinalOn(int ordinal)
+        {
+            var day = 7L * ordinal + 6 + 7L * contract.MaturityWeeks;
+            return day <= DateOnly.MaxValue.DayNumber ? DateOnly.FromDayNumber((int)day) : null;
+        }
         int? next = null;
         void Consider(int ordinal) { if (ordinal > lastFinal && (next is null || ordinal < next)) next = ordinal; }
 
@@ -110,4 +132,14 @@ public sealed class VerificationService(
         }
         return next is { } n ? FinalOn(n) : null;
     }
+}
+
+/// <summary>
+/// A participant's entitlement could not be computed from its stored data. The message is the masked reason only (no
+/// inner exception, whose message could quote anything), so the host may log it as it is.
+/// </summary>
+public sealed class ParticipantComputationException(ComputationFailure failure)
+    : Exception($"Referral {failure.ReferralId}: the computation failed: {failure.Reason}")
+{
+    public ComputationFailure Failure { get; } = failure;
 }

@@ -33,10 +33,10 @@ public static class ReissueCommand
             throw new CannotRunException(e.Message);
         }
         foreach (var blob in outcome.Blobs)
-            await stdout.WriteLineAsync($"  {blob.Name,-20} {(blob.Rewritten ? "was missing: written again from the ledger" : "present, left as it is")}");
+            await stdout.WriteLineAsync(ConsoleText.Plain($"  {blob.Name,-20} {(blob.Rewritten ? "was missing: written again from the ledger" : "present, left as it is")}"));
         await stdout.WriteLineAsync($"settlement {month}: {outcome.RewrittenCount} of {outcome.Blobs.Count} document blob(s) written again");
         foreach (var key in outcome.Resent)
-            await stdout.WriteLineAsync($"notice {key.Recipient} queued to be sent again");
+            await stdout.WriteLineAsync(ConsoleText.Plain($"notice {key.Recipient} queued to be sent again"));
         if (drain && outcome.Resent.Count > 0)
             await stdout.WriteLineAsync($"{await new LocalPipeline(host).DrainNoticesAsync(CancellationToken.None)} notice(s) handled");
         return CliApp.Ok;

@@ -122,8 +122,15 @@ public static class StoreCommands
         var pipeline = new LocalPipeline(host);
         var night = await pipeline.Nightly.RunAsync(asOf, CancellationToken.None);
         await stdout.WriteLineAsync($"night {asOf:yyyy-MM-dd}: {night.Changed} changed, {night.DueForReview} due for review, {night.NeverVerified} never verified; {night.Enqueued} queued");
-        if (drain) await stdout.WriteLineAsync($"{await pipeline.DrainVerifyAsync(CancellationToken.None)} verified");
-        return CliApp.Ok;
+        if (!drain) return CliApp.Ok;
+        // One participant's failure never stops the night of the others: each is listed, and the night needs attention.
+        var drained = await pipeline.DrainVerifyAsync(CancellationToken.None);
+        await stdout.WriteLineAsync($"{drained.Verified} verified");
+        if (drained.Failed.Count == 0) return CliApp.Ok;
+        foreach (var failure in drained.Failed)
+            await stdout.WriteLineAsync($"  not verified: {ConsoleText.Plain(failure.ToString())}");
+        await stderr.WriteLineAsync($"impact60 nightly: {drained.Failed.Count} verification(s) failed (listed above); the others were verified");
+        return CliApp.Problem;
     }
 
     public static async Task<int> SettleAsync(CliArgs args, TextWriter stdout, TextWriter stderr)
@@ -141,7 +148,10 @@ public static class StoreCommands
         var outcome = await pipeline.Settlement.SettleAsync(month, asOf, CancellationToken.None);
         await WriteSettlementAsync(outcome, stdout);
         if (drain) await stdout.WriteLineAsync($"{await pipeline.DrainNoticesAsync(CancellationToken.None)} notice(s) handled");
-        return CliApp.Ok;
+        if (outcome.NotSettled.Count == 0) return CliApp.Ok;
+        await stderr.WriteLineAsync($"impact60 settle: {outcome.NotSettled.Count} participant(s) not settled: their entitlement could not be computed (listed above); " +
+            "the others are settled, and what is owed to these is settled once their data is corrected");
+        return CliApp.Problem;
     }
 
     internal static async Task WriteSettlementAsync(SettlementOutcome outcome, TextWriter stdout)
@@ -151,6 +161,8 @@ public static class StoreCommands
             $"settlement {r.Period} as of {r.AsOf:yyyy-MM-dd}{(outcome.AlreadyIssued ? " (already issued: existing documents)" : "")}: " +
             (r.InvoiceNumber is null ? "no invoice" : $"invoice {r.InvoiceNumber} {MoneyText.Format(r.InvoiceTotal)} DKK ex VAT") + ", " +
             (r.CreditNoteNumber is null ? "no credit note" : $"credit note {r.CreditNoteNumber} {MoneyText.Format(r.CreditTotal)} DKK ex VAT"));
+        foreach (var n in outcome.NotSettled)
+            await stdout.WriteLineAsync(ConsoleText.Plain($"  not settled: {n.ReferralId} ({n.FokusRef}): the computation failed: {n.Reason}"));
     }
 
     public static async Task<int> InvoicesAsync(CliArgs args, TextWriter stdout, TextWriter stderr)

@@ -101,9 +101,18 @@ public sealed class EntitlementCalculator
     /// The entitlement of one participant as of <paramref name="asOf"/>. <paramref name="weeks"/> are that person's register
     /// weeks (latest delivery per week) in any order; a week given twice is the caller's error (merge deliveries first).
     /// </summary>
+    /// <exception cref="ArgumentException">The referral's dates are outside <see cref="PlausibleDates"/> (a register's
+    /// open-ended <c>9999-12-31</c>: its window would run past the calendar), or a week is given twice or belongs to
+    /// another person. <see cref="ComputeProgramme"/> reports such a participant and computes the others.</exception>
     public Entitlement Compute(Referral referral, ReadOnlySpan<RegisterWeek> weeks, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(referral);
+        // The readers refuse such dates; a value stored before they did, or built in code, stops here with a reason
+        // instead of overflowing the week arithmetic (or the calendar) somewhere later.
+        var refused = PlausibleDates.Refuse(referral.ReferredOn, "referred_on")
+            ?? (referral.CourseEnd is { } end ? PlausibleDates.Refuse(end, "course_end") : null);
+        if (refused is not null)
+            throw new ArgumentException($"Referral {referral.ReferralId}: {refused}.", nameof(referral));
         var lastFinal = LastFinalOrdinal(asOf);
         var referralWeek = IsoWeek.Containing(referral.ReferredOn).Ordinal;
 
@@ -163,18 +172,28 @@ public sealed class EntitlementCalculator
 
     /// <summary>
     /// Every participant's entitlement, then the programme cap (rule 8: in order of week, then referral id), and the
-    /// programme's totals. Referral ids must be unique.
+    /// programme's totals. Referral ids must be unique. A participant whose computation throws is reported in
+    /// <see cref="ProgrammeEntitlements.Failed"/> and left out (of the cap too); the others are computed as usual:
+    /// one participant's bad data never stops the programme's figures.
     /// </summary>
     public ProgrammeEntitlements ComputeProgramme(IEnumerable<(Referral Referral, RegisterWeek[] Weeks)> participants, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(participants);
         var entitlements = new List<Entitlement>();
+        var failed = new List<ComputationFailure>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (referral, weeks) in participants)
         {
             if (!ids.Add(referral.ReferralId))
                 throw new ArgumentException($"Referral {referral.ReferralId} is given twice.", nameof(participants));
-            entitlements.Add(Compute(referral, weeks, asOf));
+            try
+            {
+                entitlements.Add(Compute(referral, weeks, asOf));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                failed.Add(ComputationFailure.Of(referral, e));
+            }
         }
 
         var programmeCapReduction = _contract.Caps.Programme is { } cap ? ApplyProgrammeCap(entitlements, cap) : 0m;
@@ -187,7 +206,7 @@ public sealed class EntitlementCalculator
             if (e.AchievedSelfSufficiency) achieved++;
             total += e.Amount;
         }
-        return new ProgrammeEntitlements(asOf, entitlements, entitlements.Count, inCourse, achieved, total, programmeCapReduction,
+        return new ProgrammeEntitlements(asOf, entitlements, failed, entitlements.Count + failed.Count, inCourse, achieved, total, programmeCapReduction,
             _contract.ReferralCap, _contract.TargetShare, _contract.TargetCount);
     }
 

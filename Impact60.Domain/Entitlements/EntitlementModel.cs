@@ -1,4 +1,6 @@
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Register;
+using Impact60.Domain.Text;
 
 namespace Impact60.Domain.Entitlements;
 
@@ -63,10 +65,56 @@ public enum EntitlementProblemKind
 {
     /// <summary>Rule 7: a payable week has no tariff in force on its Monday; its period is not paid until the contract covers it.</summary>
     NoTariffInForce,
+
+    /// <summary>
+    /// The participant's entitlement could not be computed at all (data the engine cannot take, such as a course end far
+    /// outside the accepted dates). Reported as a <see cref="ComputationFailure"/>: the participant is left out of the
+    /// programme's figures, and out of a settlement, until the data is corrected; the others are computed as usual.
+    /// </summary>
+    ComputationFailed,
 }
 
 /// <summary>Something that keeps money from being owed that a person must fix; never a silent zero.</summary>
 public sealed record EntitlementProblem(EntitlementProblemKind Kind, string ReferralId, int PeriodIndex, IsoWeek Week, string Message);
+
+/// <summary>
+/// A participant whose entitlement could not be computed (<see cref="EntitlementProblemKind.ComputationFailed"/>): the
+/// referral id, the FOKUS reference and a short reason, CPR-masked and safe to show (never the pseudonym: nobody acting
+/// on it needs it). One participant's bad data never stops the others: it is reported and left out.
+/// </summary>
+public sealed record ComputationFailure(string ReferralId, string FokusRef, string Reason)
+{
+    /// <summary>How much of an exception's message a reason keeps.</summary>
+    public const int ReasonLength = 200;
+
+    public EntitlementProblemKind Kind => EntitlementProblemKind.ComputationFailed;
+
+    /// <summary>
+    /// The failure of <paramref name="referral"/>'s computation: the exception's message on one line, without the
+    /// "Referral {id}: " prefix the engine's own messages carry or the "(Parameter '…')" suffix of an argument
+    /// exception or a closing full stop, CPR-masked, control characters escaped, cut at <see cref="ReasonLength"/> characters.
+    /// </summary>
+    public static ComputationFailure Of(Referral referral, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(error);
+        return new ComputationFailure(referral.ReferralId, referral.FokusRef, ReasonOf(referral.ReferralId, error));
+    }
+
+    public static string ReasonOf(string referralId, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var message = error.Message;
+        if (error is ArgumentException { ParamName: { } param } && message.EndsWith($" (Parameter '{param}')", StringComparison.Ordinal))
+            message = message[..^$" (Parameter '{param}')".Length];
+        var prefix = $"Referral {referralId}: ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal)) message = message[prefix.Length..];
+        // One line, without a closing full stop: the reason is quoted inside a sentence ("…: {reason}; what is owed …").
+        message = string.Join(' ', message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
+        if (message.Length == 0) message = error.GetType().Name;
+        return SafeText.Show(Cpr.MaskAll(message), ReasonLength);
+    }
+}
 
 /// <summary>
 /// What one participant is owed as of a run date: a deterministic function of (contract, referral, register weeks,
@@ -94,10 +142,15 @@ public sealed record Entitlement(
     public IEnumerable<VerificationPeriod> HeldPeriods => Periods.Where(p => p.Status == PeriodStatus.Held);
 }
 
-/// <summary>Every participant's entitlement after the programme cap, with the programme's totals.</summary>
+/// <summary>
+/// Every participant's entitlement after the programme cap, with the programme's totals. A participant whose computation
+/// failed is in <see cref="Failed"/> and in no other figure but <see cref="Referred"/> (the citizen was referred all the
+/// same): not in <see cref="Participants"/>, the amounts, <see cref="InCourse"/> or <see cref="Achieved"/>.
+/// </summary>
 public sealed record ProgrammeEntitlements(
     DateOnly AsOf,
     IReadOnlyList<Entitlement> Participants,
+    IReadOnlyList<ComputationFailure> Failed,
     int Referred,
     int InCourse,
     int Achieved,

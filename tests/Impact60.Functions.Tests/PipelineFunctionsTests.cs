@@ -150,6 +150,31 @@ public sealed class PipelineFunctionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Given_a_second_participant_whose_course_ends_9999_12_31_when_VerifyParticipant_and_MonthlySettlement_run_then_its_message_fails_for_a_retry_and_the_month_is_settled_without_it()
+    {
+        // Given the scenario's participant ingested and verified, and JC-2018-0002 stored directly with course_end 9999-12-31
+        await using var host = await FunctionsTestHost.StartAsync(azurite, FirstOfAugust);
+        await IngestAndVerifyAsync(host);
+        var bad = new Impact60.Domain.Register.Referral("JC-2018-0002", Pseudonym.Parse(new string('d', 64)), new DateOnly(2018, 9, 27),
+            new DateOnly(2018, 10, 1), new DateOnly(9999, 12, 31), "F-002", "KaffeFair");
+        await host.Get<ParticipantStore>().WriteReferralsAsync([bad], "stored-directly", FirstOfAugust, CancellationToken.None);
+
+        // when its verify message is handled, then it fails (the host retries it, and after five attempts poisons it) naming why
+        var failure = await Assert.ThrowsAsync<ParticipantComputationException>(() =>
+            host.Function<VerifyParticipant>().Run(Message(new VerifyMessage("JC-2018-0002", AsOf).ToJson()), CancellationToken.None));
+        Assert.Equal("Referral JC-2018-0002: the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31", failure.Message);
+
+        // when the month is settled, then the scenario's participant is invoiced and JC-2018-0002 left out and logged
+        await SettleAsync(host);
+
+        var settlement = (await host.Get<SettlementLedger>().GetSettlementAsync("2019-07", CancellationToken.None))!;
+        Assert.Equal((SettlementStatus.Issued, FirstPeriodAmount), (settlement.Status, settlement.InvoiceTotal));
+        Assert.Contains(host.Logs, r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error
+            && r.Message == "Settlement 2019-07: 1 participant(s) not settled because their entitlement could not be computed: JC-2018-0002");
+        AssertNoCprInLogs(host);
+    }
+
+    [Fact]
     public async Task Given_a_settled_month_when_MonthlySettlement_is_retried_then_no_second_settlement_and_no_second_notices()
     {
         await using var host = await FunctionsTestHost.StartAsync(azurite, FirstOfAugust);

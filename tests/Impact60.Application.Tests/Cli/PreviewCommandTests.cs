@@ -281,6 +281,147 @@ public sealed class PreviewCommandTests
         Assert.Equal("JC-T-0002;XXXXXX-XXXX;2018-09-24;2018-10-01;2019-01-04;F-002;KaffeFair", Assert.Single(preview.Rejections).MaskedRawLine);
     }
 
+    // ---- Data values in console output (issue item 8), file names masked (item 4), bounded rejections (item 10) ----
+
+    private static readonly Impact60.Domain.Contracts.Contract SampleContract =
+        Impact60.Domain.Contracts.ContractLoader.Load(File.ReadAllText(Path.Combine(Samples, "impact60.contract.json")), "impact60.contract.json");
+
+    private static Impact60.Domain.Register.Referral Referral(string id, char person, DateOnly? courseEnd = null) => new(
+        id, Impact60.Domain.Primitives.Pseudonym.Parse(new string(person, 64)), new DateOnly(2018, 9, 24), new DateOnly(2018, 10, 1),
+        courseEnd ?? new DateOnly(2019, 1, 4), "F-" + id, "KaffeFair");
+
+    /// <summary>A preview built directly (the readers refuse such ids, or soon will): what the printing does with them.</summary>
+    private static Impact60.Cli.Commands.Preview PreviewOf(Impact60.Domain.Register.RejectionLog? rejections, params Impact60.Domain.Register.Referral[] referrals)
+    {
+        var asOf = DateOnly.Parse(PeriodTwoFinal, System.Globalization.CultureInfo.InvariantCulture);
+        var programme = new Impact60.Domain.Entitlements.EntitlementCalculator(SampleContract)
+            .ComputeProgramme(referrals.Select(r => (r, Array.Empty<Impact60.Domain.Register.RegisterWeek>())), asOf);
+        return new Impact60.Cli.Commands.Preview(SampleContract, asOf, programme, rejections ?? new Impact60.Domain.Register.RejectionLog(), []);
+    }
+
+    private static (int Exit, string Out, string Err) Write(Impact60.Cli.Commands.Preview preview, bool json)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = Impact60.Cli.Commands.PreviewCommand.Write(preview, json, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Given_referral_ids_with_square_brackets_and_an_escape_sequence_when_the_table_is_printed_then_each_is_shown_as_written_and_no_ESC_reaches_the_terminal()
+    {
+        // Given "JC [0018]" (Spectre markup it cannot parse), "JC-[bold]0001[/]" (markup that would show as JC-0001) and an ESC sequence
+        var preview = PreviewOf(null, Referral("JC [0018]", 'a'), Referral("JC-[bold]0001[/]", 'b'), Referral("JC-\u001b[31m2", 'c'));
+
+        var (exit, stdout, _) = Write(preview, json: false);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("JC [0018]", stdout, StringComparison.Ordinal);
+        Assert.Contains("JC-[bold]0001[/]", stdout, StringComparison.Ordinal);
+        Assert.Contains("F-JC-[bold]0001[/]", stdout, StringComparison.Ordinal);
+        Assert.Contains("JC-\\u001B[31m2", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', stdout);
+    }
+
+    [Fact]
+    public void Given_a_rejected_row_whose_raw_value_holds_an_escape_sequence_when_the_table_is_printed_then_the_ESC_is_shown_escaped()
+    {
+        var rejections = new Impact60.Domain.Register.RejectionLog();
+        rejections.Add(new Impact60.Domain.Register.Rejection("weeks.csv", 7, "code: benefit code '\u001b[2J' must be 1 to 4 digits or empty", "010190-9911;2019-W02;\u001b[2J"));
+
+        var (_, stdout, _) = Write(PreviewOf(rejections, Referral("JC-T-0001", 'a')), json: false);
+
+        Assert.Contains("  weeks.csv:7: code: benefit code '\\u001B[2J' must be 1 to 4 digits or empty", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', stdout);
+    }
+
+    [Fact]
+    public async Task Given_a_weeks_file_with_a_CPR_shaped_name_and_a_bad_row_when_previewed_then_the_table_and_the_json_name_the_file_masked()
+    {
+        using var files = new Files(c => c, [ReferralsHeader, Referral1], ["cpr;week;code", "010190-9911;2019-W02;13O"]);
+        var cprNamed = Path.Combine(files.Dir, "weeks-010190-1234.csv");
+        File.Move(files.Weeks, cprNamed);
+        var args = files.Args(PeriodTwoFinal);
+        args[Array.IndexOf(args, "--weeks") + 1] = cprNamed;
+
+        var table = await Run(args);
+        var json = await Run([.. args, "--json"]);
+
+        Assert.Contains("  weeks-XXXXXX-XXXX.csv:2: code: benefit code '13O' must be 1 to 4 digits or empty", table.Out, StringComparison.Ordinal);
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        Assert.Equal("weeks-XXXXXX-XXXX.csv", Assert.Single(root.GetProperty("rejected").EnumerateArray().ToList()).GetProperty("file").GetString());
+        Assert.Contains("weeks-XXXXXX-XXXX.csv", root.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("file").GetString()));
+        Assert.DoesNotMatch(TenDigits, table.Out + table.Err + json.Out + json.Err);
+    }
+
+    /// <summary>A weeks file of JC-T-0001's 27 self-supporting weeks and <paramref name="bad"/> rows with an unreadable code.</summary>
+    private static Files WithBadRows(int bad) => new(c => c, [ReferralsHeader, Referral1],
+        ["cpr;week;code", .. SelfSupporting("010190-9911"), .. Enumerable.Range(0, bad).Select(i => $"020285-9922;{Impact60.Domain.Primitives.IsoWeek.Parse("2019-W02").AddWeeks(i)};X{i}")]);
+
+    [Fact]
+    public async Task Given_25_rejected_rows_of_52_when_previewed_then_the_table_lists_20_and_the_rest_counted_by_kind_and_the_json_20_examples_with_the_totals()
+    {
+        using var files = WithBadRows(25);
+
+        var table = await Run(files.Args(PeriodTwoFinal));
+        var json = await Run(files.Args(PeriodTwoFinal, "--json"));
+
+        // then: computed (25 of 52 is not more than half), exit 0
+        Assert.Equal((0, 0), (table.Exit, json.Exit));
+        var text = table.Out.ReplaceLineEndings("\n");
+        Assert.Contains("25 rejected row(s); the first 20:\n  weeks.csv:29: code: benefit code 'X0' must be 1 to 4 digits or empty\n", text, StringComparison.Ordinal);
+        Assert.Contains("  weeks.csv:48: code: benefit code 'X19' must be 1 to 4 digits or empty\n  … and 5 more\nRejected rows by kind:\n"
+            + "       25  code: benefit code '…' must be N to N digits or empty\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("X20", text, StringComparison.Ordinal);
+
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        Assert.Equal(20, root.GetProperty("rejected").GetArrayLength());
+        Assert.Equal(25, root.GetProperty("rejectedTotal").GetInt64());
+        var kind = Assert.Single(root.GetProperty("rejectedByKind").EnumerateArray().ToList());
+        Assert.Equal(("code: benefit code '…' must be N to N digits or empty", 25L), (kind.GetProperty("kind").GetString(), kind.GetProperty("count").GetInt64()));
+        var weeks = root.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("file").GetString() == "weeks.csv");
+        Assert.Equal((52L, 25L, false), (weeks.GetProperty("rowsRead").GetInt64(), weeks.GetProperty("rejected").GetInt64(), weeks.GetProperty("refusedWhole").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Given_a_weeks_file_with_more_than_half_its_rows_rejected_when_previewed_then_exit_1_and_stderr_says_ingestion_would_refuse_it_whole()
+    {
+        using var files = WithBadRows(28);
+
+        var (exit, stdout, stderr) = await Run(files.Args(PeriodTwoFinal, "--json"));
+
+        Assert.Equal(1, exit);
+        Assert.Equal("impact60 preview: weeks.csv: 28 of 55 rows rejected, more than 50 %: ingestion would refuse this file whole, so these figures are not what a settlement would see (see \"rejected\")",
+            Assert.Single(stderr.TrimEnd().Split('\n')));
+        Assert.True(JsonDocument.Parse(stdout).RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("file").GetString() == "weeks.csv")
+            .GetProperty("refusedWhole").GetBoolean());
+    }
+
+    [Fact]
+    public void Given_a_participant_whose_course_ends_9999_12_31_when_previewed_then_the_others_are_computed_it_is_a_computationFailed_problem_left_out_of_the_totals_and_exit_is_1()
+    {
+        // Given JC-T-0001 with an ordinary course end and JC-T-0002 with 9999-12-31 (stored before the readers refused it, or built in code)
+        var preview = PreviewOf(null, Referral("JC-T-0001", 'a'), Referral("JC-T-0002", 'b', new DateOnly(9999, 12, 31)));
+
+        var json = Write(preview, json: true);
+        var table = Write(preview, json: false);
+
+        // then both print, exit 1, one line on stderr
+        Assert.Equal((1, 1), (json.Exit, table.Exit));
+        Assert.Equal("impact60 preview: the entitlement of 1 participant(s) could not be computed; they are left out of the totals until their data is corrected (see \"problems\")",
+            Assert.Single(json.Err.TrimEnd().Split('\n')));
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        Assert.Equal(["JC-T-0001"], root.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("referralId").GetString()));
+        var problem = Assert.Single(root.GetProperty("problems").EnumerateArray().ToList());
+        Assert.Equal(("JC-T-0002", "computationFailed", JsonValueKind.Null, JsonValueKind.Null),
+            (problem.GetProperty("referralId").GetString(), problem.GetProperty("kind").GetString(), problem.GetProperty("period").ValueKind, problem.GetProperty("week").ValueKind));
+        Assert.Equal("the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31; left out of the totals until the data is corrected",
+            problem.GetProperty("reason").GetString());
+        Assert.Contains("1 participant(s) could not be computed and are left out of the figures above until their data is corrected:\n"
+            + "  JC-T-0002 (F-JC-T-0002): the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31\n",
+            table.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--as-of", "2022-13-01")]
     [InlineData("--colour", "blue")]

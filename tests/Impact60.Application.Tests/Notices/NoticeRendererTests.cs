@@ -126,6 +126,34 @@ public class NoticeRendererTests
     }
 
     [Fact]
+    public void Given_a_participant_left_out_of_the_settlement_when_rendering_for_FOKUS_then_both_languages_name_it_with_the_reason_and_say_it_is_settled_once_corrected()
+    {
+        var notice = SampleFokusNotice() with
+        {
+            NotSettled = [new NotSettledParticipant("JC-2019-0123", "KF-099", "course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31")],
+        };
+
+        var danish = Danish.Render(notice, Fokus, From);
+        var english = English.Render(notice, Fokus, From);
+
+        Assert.Contains("\nIKKE AFREGNET DENNE MÅNED\n- JC-2019-0123 (KF-099): beregningen mislykkedes: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31; "
+            + "det skyldige beløb afregnes, når data er rettet\n\nVenlig hilsen", danish.TextBody.ReplaceLineEndings("\n"));
+        Assert.Contains("<td>JC-2019-0123</td><td>KF-099</td><td>Beregningen mislykkedes: course_end 9999-12-31", danish.HtmlBody);
+        Assert.Contains("\nNOT SETTLED THIS MONTH\n- JC-2019-0123 (KF-099): the computation failed: course_end 9999-12-31 is outside the accepted range 1990-01-01 to 2100-12-31; "
+            + "what is owed will be settled once the data is corrected\n\nKind regards", english.TextBody.ReplaceLineEndings("\n"));
+        Assert.Contains("<h2>Not settled this month</h2>", english.HtmlBody);
+    }
+
+    [Fact]
+    public void Given_every_participant_settled_when_rendering_for_FOKUS_then_the_notice_has_no_not_settled_section_and_ends_as_before()
+    {
+        var text = Danish.Render(SampleFokusNotice(), Fokus, From).TextBody.ReplaceLineEndings("\n");
+
+        Assert.DoesNotContain("IKKE AFREGNET", text);
+        Assert.EndsWith("- FS-021, henvisning JC-2019-0099, periode 2: mangler 2021-W10, 2021-W11\n\nVenlig hilsen\nIMPACT60", text.TrimEnd('\n'));
+    }
+
+    [Fact]
     public void Given_the_same_settlement_when_rendering_for_a_fund_then_it_has_the_aggregates_and_no_person_level_identifier()
     {
         var fokusMail = Danish.Render(SampleFokusNotice(), Fokus, From);
