@@ -98,7 +98,10 @@ public static class PreviewCommand
             var rows = 0L;
             var overCap = 0L;
             // DOMAIN.md "Referrals": over the cap is rejected with a clear error, not dropped; in file order, with its line.
-            foreach (var row in ReadFile(() => ReferralFile.ReadRows(stream, Path.GetFileName(referralsPath), pseudonymizer, rejections)))
+            // The as-of date stands for the delivery date: a referral dated after it did not exist yet, and a course end
+            // beyond the contract's horizon from it is an "open-ended" placeholder or a typing error.
+            var rules = new ReferralReadOptions { DeliveryDate = asOf, MaxCourseEndWeeksAhead = contract.MaxCourseEndWeeksAhead };
+            foreach (var row in ReadFile(() => ReferralFile.ReadRows(stream, Path.GetFileName(referralsPath), pseudonymizer, rejections, rules)))
             {
                 rows++;
                 if (referrals.Count >= contract.ReferralCap)
@@ -116,22 +119,26 @@ public static class PreviewCommand
         }
 
         // Several week files are several deliveries: later files win per person-week.
+        // Only the referred persons' weeks are kept: a whole-register extract costs memory for the participants, not its rows.
         var history = new RegisterHistory();
         var latestAllowed = IsoWeek.Containing(asOf);
+        var referred = referrals.Select(r => r.Person).ToHashSet();
         foreach (var path in weekPaths)
         {
             using var stream = OpenInput(path);
             var before = rejections.Total;
-            var weeks = ReadFile(() => WeeksFile.Read(stream, Path.GetFileName(path), pseudonymizer, latestAllowed, rejections));
+            var notKept = new NotKeptCount();
+            var weeks = ReadFile(() => WeeksFile.Read(stream, Path.GetFileName(path), pseudonymizer, latestAllowed, rejections, referred.Contains, notKept));
             var rejected = rejections.Total - before;
-            files.Add(new PreviewFile(ShownName(path), weeks.Count + rejected, rejected));
+            files.Add(new PreviewFile(ShownName(path), weeks.Count + notKept.Rows + rejected, rejected));
             history.Apply(weeks);
         }
 
         // A participant whose computation fails is reported by the engine and left out; the others are computed.
         var calculator = new EntitlementCalculator(contract);
         var programme = calculator.ComputeProgramme(referrals.Select(r => (r, history.WeeksOf(r.Person))), asOf);
-        return new Preview(contract, asOf, programme, rejections, files);
+        var unlisted = UnlistedCodes.Find(referrals.SelectMany(r => history.WeeksOf(r.Person)), contract.Classification);
+        return new Preview(contract, asOf, programme, rejections, files) { UnlistedCodes = unlisted };
     }
 
     /// <summary>A file's name as preview shows it: the name only, CPR-shaped runs masked (the jobcenter names its files).</summary>
@@ -139,13 +146,11 @@ public static class PreviewCommand
 
     private static Contract LoadContract(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
+        try { return ContractLoader.LoadFile(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw CannotRun($"cannot read contract file '{path}': {e.Message}");
         }
-        try { return ContractLoader.Load(text, Path.GetFileName(path)); }
         catch (ContractException e)
         {
             throw CannotRun($"invalid contract '{path}': {e.Message.ReplaceLineEndings("; ")}");
@@ -227,6 +232,12 @@ public static class PreviewCommand
             foreach (var (kind, count) in rejections.ByKind)
                 stdout.WriteLine(ConsoleText.Plain($"  {count,7}  {kind}"));
         }
+        if (preview.UnlistedCodes.Count > 0)
+        {
+            // Every week of such a code is priced by the contract's default class: someone should confirm that is meant.
+            stdout.WriteLine($"Codes not in the contract's list (priced as its default class, {preview.Contract.Classification.Default}), in the referred participants' weeks:");
+            foreach (var code in preview.UnlistedCodes) stdout.WriteLine(ConsoleText.Plain($"  {code}"));
+        }
         foreach (var file in preview.Files.Where(f => f.RefusedWhole))
             stdout.WriteLine(ConsoleText.Plain($"{file.Name}: {file.Describe()}"));
     }
@@ -244,6 +255,9 @@ public sealed record Preview(Contract Contract, DateOnly AsOf, ProgrammeEntitlem
     public IReadOnlyList<EntitlementProblem> Problems { get; } = Programme.Participants
         .OrderBy(p => p.ReferralId, StringComparer.Ordinal).SelectMany(p => p.Problems).ToList();
 
+    /// <summary>Benefit codes in the referred participants' weeks that the contract's classification does not list.</summary>
+    public IReadOnlyList<UnlistedCode> UnlistedCodes { get; init; } = [];
+
     public PreviewJson ToJson() => new(
         AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         Contract.Programme,
@@ -257,6 +271,7 @@ public sealed record Preview(Contract Contract, DateOnly AsOf, ProgrammeEntitlem
         Rejections.Total,
         Rejections.ByKind.Select(k => new PreviewJson.RejectedKind(k.Kind, k.Count)).ToList(),
         Files.Select(f => new PreviewJson.FileJson(f.Name, f.RowsRead, f.Rejected, f.RefusedWhole)).ToList(),
+        UnlistedCodes.Select(c => new PreviewJson.UnlistedCodeJson(c.Code, c.Weeks, c.Persons, c.FallsTo.ToString(), c.Resembles)).ToList(),
         Problems.Select(x => (x.ReferralId, Problem: new PreviewJson.ProgrammeProblem(Cpr.MaskAll(x.ReferralId), x.PeriodIndex, x.Week.ToString(), Kind(x.Kind), Cpr.MaskAll(x.Message))))
             .Concat(Programme.Failed.Select(f => (f.ReferralId, Problem: new PreviewJson.ProgrammeProblem(Cpr.MaskAll(f.ReferralId), null, null, Kind(f.Kind),
                 $"the computation failed: {f.Reason}; left out of the totals until the data is corrected"))))
@@ -285,11 +300,12 @@ public sealed record PreviewFile(string Name, long RowsRead, long Rejected)
 /// top level also the participants whose entitlement could not be computed (<c>kind</c> <c>computationFailed</c>,
 /// <c>period</c> and <c>week</c> null), who are in no other figure. <c>rejected</c> lists at most
 /// <see cref="PreviewCommand.RejectedShown"/> rows; <c>rejectedTotal</c> counts them all and <c>rejectedByKind</c> by
-/// kind of reason; <c>files</c> gives each file's rows read and rejected and whether ingestion would refuse it whole.
+/// kind of reason; <c>files</c> gives each file's rows read and rejected and whether ingestion would refuse it whole;
+/// <c>unlistedCodes</c> the benefit codes of the referred participants' weeks that the contract does not list (priced by its default class).
 /// </remarks>
 public sealed record PreviewJson(string AsOf, string Programme, IReadOnlyList<PreviewJson.Participant> Participants, PreviewJson.TotalsJson Totals,
     IReadOnlyList<PreviewJson.RejectedRow> Rejected, long RejectedTotal, IReadOnlyList<PreviewJson.RejectedKind> RejectedByKind,
-    IReadOnlyList<PreviewJson.FileJson> Files, IReadOnlyList<PreviewJson.ProgrammeProblem> Problems)
+    IReadOnlyList<PreviewJson.FileJson> Files, IReadOnlyList<PreviewJson.UnlistedCodeJson> UnlistedCodes, IReadOnlyList<PreviewJson.ProgrammeProblem> Problems)
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -301,6 +317,7 @@ public sealed record PreviewJson(string AsOf, string Programme, IReadOnlyList<Pr
     public sealed record RejectedRow(string File, int Line, string Reason);
     public sealed record RejectedKind(string Kind, long Count);
     public sealed record FileJson(string File, long RowsRead, long Rejected, bool RefusedWhole);
+    public sealed record UnlistedCodeJson(string Code, int Weeks, int Persons, string FallsTo, string? Resembles);
     public sealed record Problem(int Period, string Week, string Kind, string Reason);
     public sealed record ProgrammeProblem(string ReferralId, int? Period, string? Week, string Kind, string Reason);
 }

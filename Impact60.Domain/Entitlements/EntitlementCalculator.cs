@@ -22,7 +22,7 @@ public sealed class EntitlementCalculator
     private const byte SustainedBit = 0x10;
     private const int StackWeeks = 512; // covers a window plus years of history; longer histories rent
 
-    // Benefit codes are 1-4 digit strings, where "01" and "1" are different codes: index = offset by length + value.
+    // Benefit codes are 1-4 digits with leading zeros dropped on reading (BenefitCode), so the index is offset by length + value.
     private static readonly int[] CodeOffsetByLength = [0, 0, 10, 110, 1110];
     private const int CodeTableSize = 11110;
 

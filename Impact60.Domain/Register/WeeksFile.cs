@@ -95,15 +95,19 @@ public static class WeeksFile
     /// still checked for format, and a bad one is rejected, but nothing of them is remembered. Memory then grows with the
     /// kept persons (a preview of 120 referrals over a whole register extract), not with the rows.
     /// </param>
-    public static IEnumerable<RegisterWeek> Read(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections, Func<Pseudonym, bool>? keepPerson = null)
+    /// <param name="notKept">When given, counts the good rows (wide form: cells) of persons <paramref name="keepPerson"/> did not keep,
+    /// so a caller can still say how many rows the file held.</param>
+    public static IEnumerable<RegisterWeek> Read(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections,
+        Func<Pseudonym, bool>? keepPerson = null, NotKeptCount? notKept = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(pseudonymizer);
         ArgumentNullException.ThrowIfNull(rejections);
-        return ReadIterator(stream, fileName, pseudonymizer, latestAllowedWeek, rejections, keepPerson);
+        return ReadIterator(stream, fileName, pseudonymizer, latestAllowedWeek, rejections, keepPerson, notKept ?? new NotKeptCount());
     }
 
-    private static IEnumerable<RegisterWeek> ReadIterator(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections, Func<Pseudonym, bool>? keepPerson)
+    private static IEnumerable<RegisterWeek> ReadIterator(Stream stream, string fileName, Pseudonymizer pseudonymizer, IsoWeek latestAllowedWeek, ICollection<Rejection> rejections,
+        Func<Pseudonym, bool>? keepPerson, NotKeptCount notKept)
     {
         using var file = ExtractFile.Open(stream, fileName, rejections);
         var form = DetectForm(file.Columns) ?? throw new RegisterFileException(fileName,
@@ -111,7 +115,7 @@ public static class WeeksFile
                 ? "the header mixes the long form's 'week' column with wide-form y_YYWW columns"
                 : $"missing required column '{WeekColumn}' (long form) or y_YYWW week columns (wide form)");
         file.CprIndex = file.Require(CprColumn);
-        var state = new ReadState(file, new PersonLookup(pseudonymizer, keepPerson), latestAllowedWeek, rejections, file.CprIndex);
+        var state = new ReadState(file, new PersonLookup(pseudonymizer, keepPerson), latestAllowedWeek, rejections, file.CprIndex) { NotKept = notKept };
         var rows = form == WeeksFileForm.Long ? ReadLong(state) : ReadWide(state);
         foreach (var week in rows) yield return week;
     }
@@ -123,6 +127,7 @@ public static class WeeksFile
         public IsoWeek LatestAllowedWeek { get; } = latestAllowedWeek;
         public ICollection<Rejection> Rejections { get; } = rejections;
         public int CprIndex { get; } = cprIndex;
+        public NotKeptCount NotKept { get; init; } = new();
 
         // Person-week → the line that first reported it and its code; the key packs person number and week ordinal.
         private readonly Dictionary<long, (int Line, BenefitCode Code)> _firstReport = [];
@@ -222,7 +227,7 @@ public static class WeeksFile
                 s.Reject(line, $"code: {error}");
                 continue;
             }
-            if (personIndex < 0) continue; // a person the caller does not keep: checked, not tracked
+            if (personIndex < 0) { s.NotKept.Rows++; continue; } // a person the caller does not keep: checked, not tracked
             if (s.Repeat(personIndex, week, code) is { } repeat)
             {
                 s.Reject(line, repeat);
@@ -267,7 +272,7 @@ public static class WeeksFile
                 if (!s.TryParseCode(file.Field(line, index), out var code, out error))
                     s.Reject(line, $"column {name}: {error}");
                 else if (personIndex < 0)
-                    continue; // a person the caller does not keep: checked, not tracked
+                    s.NotKept.Rows++; // a person the caller does not keep: checked, not tracked
                 else if (s.Repeat(personIndex, week, code) is { } repeat)
                     s.Reject(line, $"column {name}: {repeat}");
                 else
@@ -276,4 +281,10 @@ public static class WeeksFile
             foreach (var w in rowWeeks) yield return w;
         }
     }
+}
+
+/// <summary>The good rows (wide form: cells) a weeks reader checked but did not yield because their person was not kept.</summary>
+public sealed class NotKeptCount
+{
+    public long Rows { get; internal set; }
 }

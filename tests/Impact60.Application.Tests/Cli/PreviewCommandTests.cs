@@ -422,6 +422,49 @@ public sealed class PreviewCommandTests
             table.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_zero_padded_and_unlisted_codes_and_a_person_not_referred_when_previewed_then_0651_pays_as_651_and_the_unlisted_code_is_reported()
+    {
+        // Given JC-T-0001 self-supporting with one week 2019-W05 written 0651 (education, listed as 651), JC-T-0002 with
+        // 13 weeks of code 999 (listed nowhere), and a third person in the extract who was never referred
+        using var files = new Files(c => c, [ReferralsHeader, Referral1, Referral2],
+        [
+            "cpr;week;code", .. SelfSupporting("010190-9911").Select(l => l.StartsWith("010190-9911;2019-W05;", StringComparison.Ordinal) ? "010190-9911;2019-W05;0651" : l),
+            .. Enumerable.Range(0, 13).Select(i => $"020285-9922;{Impact60.Domain.Primitives.IsoWeek.Parse("2019-W02").AddWeeks(i)};999"),
+            .. SelfSupporting("030385-9933"),
+        ]);
+
+        var (exit, stdout, _) = await Run(files.Args(PeriodTwoFinal, "--json"));
+        var table = await Run(files.Args(PeriodTwoFinal));
+
+        // then the padded code is education (Full) and both periods of JC-T-0001 are paid in full: 26 x 796
+        Assert.Equal(0, exit);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        var first = root.GetProperty("participants").EnumerateArray().First(p => p.GetProperty("referralId").GetString() == "JC-T-0001");
+        Assert.Equal(26 * 796m, first.GetProperty("entitled").GetDecimal());
+        // and the code the contract does not list is named with its weeks, persons and the class it falls to
+        var unlisted = Assert.Single(root.GetProperty("unlistedCodes").EnumerateArray().ToList());
+        Assert.Equal(("999", 13, 1, "None"), (unlisted.GetProperty("code").GetString(), unlisted.GetProperty("weeks").GetInt32(),
+            unlisted.GetProperty("persons").GetInt32(), unlisted.GetProperty("fallsTo").GetString()));
+        Assert.Contains("Codes not in the contract's list (priced as its default class, None), in the referred participants' weeks:\n  999 (13 weeks, 1 person) → None\n",
+            table.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        // and the person never referred is not computed, but their rows are counted as read
+        Assert.Equal(27 + 13 + 27, root.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("file").GetString() == "weeks.csv").GetProperty("rowsRead").GetInt64());
+    }
+
+    [Fact]
+    public async Task Given_a_referral_whose_course_ends_beyond_the_contracts_horizon_when_previewed_then_the_row_is_rejected_as_of_the_preview_date()
+    {
+        using var files = new Files(c => Edit(c, "\"referralCap\": 120,", "\"referralCap\": 120,\n  \"maxCourseEndWeeksAhead\": 4,"),
+            [ReferralsHeader, Referral1, "JC-T-0002;020285-9922;2018-09-24;2018-10-01;2019-03-01;F-002;KaffeFair"], ["cpr;week;code", .. SelfSupporting("010190-9911")]);
+
+        var (_, stdout, _) = await Run(files.Args("2019-01-07", "--json"));
+
+        var rejected = Assert.Single(JsonDocument.Parse(stdout).RootElement.GetProperty("rejected").EnumerateArray()
+            .Where(r => r.GetProperty("file").GetString() == "referrals.csv").ToList());
+        Assert.StartsWith("course_end 2019-03-01 is more than 4 weeks after the delivery date 2019-01-07", rejected.GetProperty("reason").GetString());
+    }
+
     [Theory]
     [InlineData("--as-of", "2022-13-01")]
     [InlineData("--colour", "blue")]
