@@ -271,7 +271,7 @@ public sealed record Preview(Contract Contract, DateOnly AsOf, ProgrammeEntitlem
         Rejections.Total,
         Rejections.ByKind.Select(k => new PreviewJson.RejectedKind(k.Kind, k.Count)).ToList(),
         Files.Select(f => new PreviewJson.FileJson(f.Name, f.RowsRead, f.Rejected, f.RefusedWhole)).ToList(),
-        UnlistedCodes.Select(c => new PreviewJson.UnlistedCodeJson(c.Code, c.Weeks, c.Persons, c.FallsTo.ToString(), c.Resembles)).ToList(),
+        UnlistedCodes.Select(c => new PreviewJson.UnlistedCodeJson(c.Code, c.Weeks, c.Persons, c.FallsTo.ToString())).ToList(),
         Problems.Select(x => (x.ReferralId, Problem: new PreviewJson.ProgrammeProblem(Cpr.MaskAll(x.ReferralId), x.PeriodIndex, x.Week.ToString(), Kind(x.Kind), Cpr.MaskAll(x.Message))))
             .Concat(Programme.Failed.Select(f => (f.ReferralId, Problem: new PreviewJson.ProgrammeProblem(Cpr.MaskAll(f.ReferralId), null, null, Kind(f.Kind),
                 $"the computation failed: {f.Reason}; left out of the totals until the data is corrected"))))
@@ -317,7 +317,7 @@ public sealed record PreviewJson(string AsOf, string Programme, IReadOnlyList<Pr
     public sealed record RejectedRow(string File, int Line, string Reason);
     public sealed record RejectedKind(string Kind, long Count);
     public sealed record FileJson(string File, long RowsRead, long Rejected, bool RefusedWhole);
-    public sealed record UnlistedCodeJson(string Code, int Weeks, int Persons, string FallsTo, string? Resembles);
+    public sealed record UnlistedCodeJson(string Code, int Weeks, int Persons, string FallsTo);
     public sealed record Problem(int Period, string Week, string Kind, string Reason);
     public sealed record ProgrammeProblem(string ReferralId, int? Period, string? Week, string Kind, string Reason);
 }

@@ -6,19 +6,14 @@ namespace Impact60.Domain.Register;
 
 /// <summary>
 /// A benefit code found in register weeks that the contract's classification does not list, so it falls to the
-/// classification's default class. <see cref="Resembles"/> is the listed code it equals once leading zeros are taken from
-/// both (the contract lists <c>0651</c> and the register says <c>651</c>, or the other way round), if there is one: a
-/// near miss that most likely means the contract or the register writes the code differently.
+/// classification's default class. (Leading zeros cannot make a near miss: the readers read <c>0651</c> as 651 and the
+/// contract loader refuses a listed code written with leading zeros.)
 /// </summary>
-public sealed record UnlistedCode(string Code, int Weeks, int Persons, WeekClass FallsTo, string? Resembles)
+public sealed record UnlistedCode(string Code, int Weeks, int Persons, WeekClass FallsTo)
 {
     /// <summary>One line for a report or the console: <c>0999 (12 weeks, 3 persons) → None</c>.</summary>
-    public override string ToString()
-    {
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"{Code} ({Weeks} week{(Weeks == 1 ? "" : "s")}, {Persons} person{(Persons == 1 ? "" : "s")}) → {FallsTo}");
-        return Resembles is null ? text : $"{text}; the contract lists {Resembles}, which differs only in leading zeros";
-    }
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Code} ({Weeks} week{(Weeks == 1 ? "" : "s")}, {Persons} person{(Persons == 1 ? "" : "s")}) → {FallsTo}");
 }
 
 /// <summary>
@@ -45,17 +40,10 @@ public static class UnlistedCodes
         }
         if (found.Count == 0) return [];
 
-        var listedByValue = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var listed in classification.Codes.Keys.Order(StringComparer.Ordinal))
-            listedByValue.TryAdd(WithoutLeadingZeros(listed), listed);
-
         return found
-            .Select(kv => new UnlistedCode(kv.Key, kv.Value.Weeks, kv.Value.Persons.Count, classification.Default,
-                listedByValue.GetValueOrDefault(WithoutLeadingZeros(kv.Key))))
+            .Select(kv => new UnlistedCode(kv.Key, kv.Value.Weeks, kv.Value.Persons.Count, classification.Default))
             .OrderByDescending(c => c.Weeks)
             .ThenBy(c => c.Code, StringComparer.Ordinal)
             .ToList();
     }
-
-    private static string WithoutLeadingZeros(string code) => code.TrimStart('0') is { Length: > 0 } s ? s : "0";
 }
