@@ -452,17 +452,18 @@ internal sealed class PersonLookup(Pseudonymizer pseudonymizer, Func<Pseudonym, 
     /// </summary>
     public bool TryResolve(ReadOnlySpan<char> cprText, out Pseudonym person, out int index, out string? error)
     {
-        var lookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(cprText, out var hit))
-        {
-            (person, index, error) = (hit.Person, hit.Index, null);
-            return true;
-        }
-        // A number is remembered only once its text was read as a valid CPR, so a hit needs no checking again.
+        // Asked first: with a filter most rows are of persons not kept. A number is remembered only once its text was
+        // read as a valid CPR, so a hit needs no checking again.
         var number = keepPerson is null ? -1 : Number(cprText);
         if (number >= 0 && _notKept.Contains(number))
         {
             (person, index, error) = (default, -1, null);
+            return true;
+        }
+        var lookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(cprText, out var hit))
+        {
+            (person, index, error) = (hit.Person, hit.Index, null);
             return true;
         }
         var text = cprText.ToString();
