@@ -431,21 +431,35 @@ internal sealed class BoundedLineReader(Stream stream, string fileName)
 }
 
 /// <summary>
-/// Turns CPR text into pseudonyms, each distinct text hashed once (a long file repeats each person ~156 times), tells
+/// Turns CPR text into pseudonyms, each distinct person hashed once (a long file repeats each person ~156 times), tells
 /// whether the person is one the caller keeps, and numbers the kept persons so person-week keys are plain integers.
-/// Memory: one entry per distinct CPR text in the file; person numbers only for kept persons.
+/// Memory: for a kept person (every person when there is no filter) its text, pseudonym and number; for a person the
+/// filter does not keep only its ten digits as one <see cref="long"/> (about 20 bytes, not the ~250 of a text and a
+/// pseudonym), so a whole-register extract read for a few participants costs little per person it only passes over.
 /// </summary>
 internal sealed class PersonLookup(Pseudonymizer pseudonymizer, Func<Pseudonym, bool>? keepPerson = null)
 {
     private readonly Dictionary<string, (Pseudonym Person, int Index)> _byText = new(StringComparer.Ordinal);
     private readonly Dictionary<Pseudonym, int> _indexOf = [];
+    private readonly HashSet<long> _notKept = [];
+
+    /// <summary>How many CPR texts are remembered with their pseudonym (the kept persons' spellings).</summary>
+    internal int TextsRemembered => _byText.Count;
 
     /// <summary>
     /// Resolves the CPR text. <paramref name="index"/> is the person's number, or -1 for a person the filter does not keep
-    /// (the row is then only checked, not tracked or yielded).
+    /// (the row is then only checked, not tracked or yielded, and <paramref name="person"/> is <c>default</c>).
     /// </summary>
     public bool TryResolve(ReadOnlySpan<char> cprText, out Pseudonym person, out int index, out string? error)
     {
+        // Asked first: with a filter most rows are of persons not kept. A number is remembered only once its text was
+        // read as a valid CPR, so a hit needs no checking again.
+        var number = keepPerson is null ? -1 : Number(cprText);
+        if (number >= 0 && _notKept.Contains(number))
+        {
+            (person, index, error) = (default, -1, null);
+            return true;
+        }
         var lookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(cprText, out var hit))
         {
@@ -459,8 +473,13 @@ internal sealed class PersonLookup(Pseudonymizer pseudonymizer, Func<Pseudonym, 
             return false;
         }
         person = pseudonymizer.Of(cpr!);
-        if (keepPerson is not null && !keepPerson(person)) index = -1;
-        else if (!_indexOf.TryGetValue(person, out index))
+        if (keepPerson is not null && !keepPerson(person))
+        {
+            if (number >= 0) _notKept.Add(number);
+            (person, index, error) = (default, -1, null);
+            return true;
+        }
+        if (!_indexOf.TryGetValue(person, out index))
         {
             index = _indexOf.Count;
             _indexOf.Add(person, index);
@@ -468,5 +487,29 @@ internal sealed class PersonLookup(Pseudonymizer pseudonymizer, Func<Pseudonym, 
         _byText.Add(text, (person, index));
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// The ten digits of a CPR spelled <c>DDMMYYSSSS</c> or <c>DDMMYY-SSSS</c> (as <see cref="Cpr.TryParse"/> normalises
+    /// them) as a number; -1 for any other text.
+    /// </summary>
+    private static long Number(ReadOnlySpan<char> text)
+    {
+        text = text.Trim();
+        if (text.Length == 11 && text[6] == '-') return Digits(text[..6], Digits(text[7..], 0, 1), 10_000);
+        return text.Length == 10 ? Digits(text, 0, 1) : -1;
+
+        // Appends the digits of s in front of what is already read (worth `scale`); -1 if one is not an ASCII digit.
+        static long Digits(ReadOnlySpan<char> s, long tail, long scale)
+        {
+            if (tail < 0) return -1;
+            var value = 0L;
+            foreach (var c in s)
+            {
+                if (!char.IsAsciiDigit(c)) return -1;
+                value = value * 10 + (c - '0');
+            }
+            return value * scale + tail;
+        }
     }
 }

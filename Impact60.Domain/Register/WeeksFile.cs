@@ -92,8 +92,9 @@ public static class WeeksFile
     /// </summary>
     /// <param name="keepPerson">
     /// When given, only the weeks of persons it keeps are yielded and checked for repeats; the rows of other persons are
-    /// still checked for format, and a bad one is rejected, but nothing of them is remembered. Memory then grows with the
-    /// kept persons (a preview of 120 referrals over a whole register extract), not with the rows.
+    /// still checked for format, and a bad one is rejected, and of them only their number is remembered (so each is hashed
+    /// once; about 20 bytes a person). Memory then grows with the kept persons (a preview of 120 referrals over a whole
+    /// register extract), not with the rows (bench/README.md "preview-large").
     /// </param>
     /// <param name="notKept">When given, counts the good rows (wide form: cells) of persons <paramref name="keepPerson"/> did not keep,
     /// so a caller can still say how many rows the file held.</param>
