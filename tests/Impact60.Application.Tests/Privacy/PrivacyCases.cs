@@ -150,10 +150,16 @@ internal static class PrivacyGen
     /// and punctuation, never a digit next to the CPR — a digit there would make it part of a longer number, which by the
     /// rule (docs/register-formats.md) is not a CPR. No <c>;</c> (the extract files' separator) and no line break.
     /// </summary>
+    /// <remarks>
+    /// Now and then the text before is long (60 to 90 characters), so that a value quoted in a message and cut there
+    /// (<see cref="Impact60.Domain.Text.SafeText.QuoteLength"/>: 80) is cut inside the CPR: what is left of it must not
+    /// show either.
+    /// </remarks>
     private static readonly Gen<string> Around = Gen.Frequency(
         (3, Gen.Const("")),
         (4, Gen.OneOf("JC ", "F-", "cpr ", "CPR: ", "nr. ", "(", "x", "Ref-", "_", "født ", "borger ", "JC", "/", "#")),
-        (2, Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyzæøåÆØÅABCXYZ -_.:()"], 1, 6]));
+        (2, Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyzæøåÆØÅABCXYZ -_.:()"], 1, 6]),
+        (1, Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz "], 60, 90]));
 
     private static readonly Gen<string> After = Gen.Frequency(
         (3, Gen.Const("")),

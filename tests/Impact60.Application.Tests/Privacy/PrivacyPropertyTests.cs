@@ -245,13 +245,18 @@ public sealed class PrivacyPropertyTests(AzuriteFixture azurite, ITestOutputHelp
         }
     }
 
-    /// <summary>Each CPR of the case as ten digits and DDMMYY-SSSS, and each injected spelling verbatim.</summary>
+    /// <summary>
+    /// Each CPR of the case as ten digits and DDMMYY-SSSS, each injected spelling verbatim, and what is left of a CPR cut
+    /// after its eighth digit (<c>DDMMYYSS</c>, <c>DDMMYY-SS</c>: the birth date and half the serial).
+    /// </summary>
     private static IEnumerable<(string, string)> Needles(PrivacyCase c)
     {
         foreach (var cpr in c.AllCprs)
         {
             yield return (cpr.Digits, "the ten digits of a CPR");
             yield return (cpr.Dashed, "a CPR");
+            yield return (cpr.Digits[..8], "a CPR cut after 8 digits");
+            yield return (cpr.Dashed[..9], "a CPR cut after 8 digits");
         }
         foreach (var i in c.Injections) yield return (i.Core, $"the CPR injected at {i.Target} ({i.Spelling})");
     }
