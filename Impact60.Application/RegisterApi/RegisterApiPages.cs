@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
@@ -14,7 +17,7 @@ internal sealed record ReferralsPage(IReadOnlyList<Referral> Referrals, IReadOnl
 /// Reads the register API's JSON strictly, the way the file readers read files: a page that is not
 /// <c>{ "items": [...] }</c> is unreadable as a whole (<see cref="RegisterApiException"/>); an item with a missing, unknown or
 /// malformed field, a bad CPR, or a week in the future is rejected with its position (<c>item N</c>, reported as the
-/// line) and its raw JSON with every CPR masked; good items are kept.
+/// line) and its JSON with every CPR masked (by its decoded values, the cpr field whole); good items are kept.
 /// <para>Shapes (REGISTER.md; the referrals shape is ours, mirroring weeks and the referrals file):</para>
 /// <code>
 /// weeks:     { "items": [ { "cpr", "week": "2019-W14", "code": "130" | "" | null, "changedAt": "2019-04-08T02:00:00Z" } ], "nextPageToken": "..." | null }
@@ -172,5 +175,54 @@ internal static class RegisterApiPages
     }
 
     private static Rejection Reject(string source, int index, string reason, JsonElement item) =>
-        new(source, index, $"item {index}: {Cpr.MaskAll(reason)}", Cpr.MaskAll(item.GetRawText()));
+        new(source, index, $"item {index}: {Cpr.MaskAll(reason)}", MaskedItem(item));
+
+    /// <summary>
+    /// The item as the quarantine report shows it, written again from its decoded values: every CPR-shaped run masked, and
+    /// the <c>cpr</c> field whole whatever it holds (a malformed CPR is still personal data; the file readers mask the
+    /// cpr column alike). Not the raw text masked: JSON may write any character as an escape (a .NET register writes an en
+    /// dash as <c>\u2013</c> and a no-break space as <c>\u00A0</c>), and a pattern over the raw text does not see a CPR
+    /// spelled with one, while a person reading the report does.
+    /// </summary>
+    private static string MaskedItem(JsonElement item)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            WriteMasked(writer, item, wholeField: false);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteMasked(Utf8JsonWriter writer, JsonElement e, bool wholeField)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var p in e.EnumerateObject())
+                {
+                    writer.WritePropertyName(Cpr.MaskAll(p.Name));
+                    WriteMasked(writer, p.Value, p.Name.Equals("cpr", StringComparison.OrdinalIgnoreCase));
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var element in e.EnumerateArray()) WriteMasked(writer, element, wholeField);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.Null:
+                writer.WriteNullValue();
+                break;
+            case JsonValueKind.String when !wholeField || string.IsNullOrWhiteSpace(e.GetString()):
+                writer.WriteStringValue(Cpr.MaskAll(e.GetString()!));
+                break;
+            default:
+                // A number or a literal: as written, unless it is the cpr field or holds a CPR; then masked, as a string.
+                var raw = e.ValueKind == JsonValueKind.String ? "" : e.GetRawText();
+                if (wholeField) writer.WriteStringValue(Cpr.Masked);
+                else if (Cpr.ContainsCprLike(raw)) writer.WriteStringValue(Cpr.MaskAll(raw));
+                else e.WriteTo(writer);
+                break;
+        }
+    }
 }

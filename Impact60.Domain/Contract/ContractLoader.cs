@@ -7,8 +7,14 @@ using Impact60.Domain.Text;
 namespace Impact60.Domain.Contracts;
 
 /// <summary>One thing wrong with a contract file: where (a JSON path such as <c>$.tariffs[1].validFrom</c>) and why.</summary>
+/// <remarks>Both are CPR-masked here, whoever builds the error: a path names the contract's property names and a message
+/// may quote a value, and a refused contract is logged at start-up and printed by the CLI.</remarks>
 public sealed record ContractError(string Path, string Message)
 {
+    public string Path { get; init => field = Cpr.MaskAll(value); } = Cpr.MaskAll(Path);
+
+    public string Message { get; init => field = Cpr.MaskAll(value); } = Cpr.MaskAll(Message);
+
     public override string ToString() => $"{Path}: {Message}";
 }
 
@@ -28,7 +34,7 @@ public sealed class ContractException(string sourceName, IReadOnlyList<ContractE
         var count = moreNotListed
             ? $"more than {errors.Count} errors; the first {errors.Count} are listed"
             : $"{errors.Count} error{(errors.Count == 1 ? "" : "s")}";
-        return $"Contract '{SafeText.Quote(sourceName)}' is invalid ({count}):"
+        return $"Contract '{SafeText.Quote(Cpr.MaskAll(sourceName))}' is invalid ({count}):"
                + string.Concat(errors.Select(e => Environment.NewLine + "  " + e))
                + (moreNotListed ? Environment.NewLine + "  … and more errors not listed" : "");
     }
@@ -91,6 +97,13 @@ public static class ContractLimits
 /// </summary>
 public static class ContractLoader
 {
+    /// <summary>
+    /// Why a text of the contract that holds a CPR number (<see cref="Cpr.ContainsCprLike"/>: any spelling people type) is
+    /// refused. Every text of the contract is checked but the bank account number, which is 1 to 10 digits by its own rule
+    /// and may read as a date followed by four digits.
+    /// </summary>
+    public const string CprMessage = "must not hold a CPR number (in any spelling): the contract's texts are printed on invoices and in e-mails";
+
     /// <summary>Reads the contract file at <paramref name="path"/>, refusing one above <see cref="ContractLimits.MaxBytes"/> before reading it.</summary>
     public static Contract LoadFile(string path)
     {
@@ -410,7 +423,7 @@ public static class ContractLoader
             var regNo = NonEmptyString(e, p, "regNo");
             if (regNo is not null && !(regNo.Length == 4 && regNo.All(char.IsAsciiDigit)))
                 Error($"{p}.regNo", $"must be 4 digits (found '{Q(regNo)}')");
-            var account = NonEmptyString(e, p, "account");
+            var account = NonEmptyString(e, p, "account", mayLookLikeCpr: true);
             if (account is not null && !(account.Length <= 10 && account.All(char.IsAsciiDigit)))
                 Error($"{p}.account", $"must be 1 to 10 digits (found '{Q(account)}')");
             var iban = String(e, p, "iban", required: false, nullable: true);
@@ -569,9 +582,12 @@ public static class ContractLoader
             return null;
         }
 
-        /// <summary>A string of at most <paramref name="maxLength"/> characters with no control character; null (and an error) otherwise.</summary>
+        /// <summary>
+        /// A string of at most <paramref name="maxLength"/> characters with no control character and, unless
+        /// <paramref name="mayLookLikeCpr"/>, no CPR number; null (and an error) otherwise.
+        /// </summary>
         private string? String(JsonElement parent, string parentPath, string name, bool required = true, bool nullable = false,
-            int maxLength = ContractLimits.MaxTextLength)
+            int maxLength = ContractLimits.MaxTextLength, bool mayLookLikeCpr = false)
         {
             if (Child(parent, parentPath, name, required, nullable || !required) is not { } v) return null;
             var path = $"{parentPath}.{name}";
@@ -592,6 +608,11 @@ public static class ContractLoader
                 Error(path, $"must not contain control characters (found \\u{(int)s[i]:X4} at character {i + 1})");
                 return null;
             }
+            if (!mayLookLikeCpr && Cpr.ContainsCprLike(s))
+            {
+                Error(path, CprMessage);
+                return null;
+            }
             return s;
         }
 
@@ -603,9 +624,9 @@ public static class ContractLoader
             return null;
         }
 
-        private string? NonEmptyString(JsonElement parent, string parentPath, string name, int maxLength = ContractLimits.MaxTextLength)
+        private string? NonEmptyString(JsonElement parent, string parentPath, string name, int maxLength = ContractLimits.MaxTextLength, bool mayLookLikeCpr = false)
         {
-            var s = String(parent, parentPath, name, maxLength: maxLength);
+            var s = String(parent, parentPath, name, maxLength: maxLength, mayLookLikeCpr: mayLookLikeCpr);
             if (s is not null && string.IsNullOrWhiteSpace(s))
             {
                 Error($"{parentPath}.{name}", "must not be empty");

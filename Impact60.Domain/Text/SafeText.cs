@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Impact60.Domain.Primitives;
 
 namespace Impact60.Domain.Text;
 
@@ -50,6 +51,10 @@ public static class SafeText
         return sb.ToString();
     }
 
-    /// <summary>A value quoted inside a reason: safe and at most <see cref="QuoteLength"/> characters.</summary>
-    public static string Quote(ReadOnlySpan<char> value) => Show(value, QuoteLength);
+    /// <summary>
+    /// A value quoted inside a reason: safe and at most <see cref="QuoteLength"/> characters, every CPR number in it masked
+    /// first (<see cref="Cpr.MaskAll"/>). Masked before the cut: a CPR the cut goes through is no longer one to a mask applied
+    /// later to the whole reason, and its first digits would be left.
+    /// </summary>
+    public static string Quote(ReadOnlySpan<char> value) => Show(Cpr.MaskAll(value.ToString()), QuoteLength);
 }
