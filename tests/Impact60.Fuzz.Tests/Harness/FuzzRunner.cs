@@ -11,6 +11,9 @@ public sealed record FuzzOptions(ulong BaseSeed, int? Cases, TimeSpan? Duration,
     /// <summary>A CsCheck seed string (<c>FUZZ_REPLAY</c>): run just that case. It must be replayed with the limits it ran under.</summary>
     public string? Replay { get; init; }
 
+    /// <summary>A file (<c>FUZZ_INPUT</c>, e.g. a finding's .min.bin): run just that input, reduce it if it fails.</summary>
+    public string? InputFile { get; init; }
+
     /// <summary>Measure retained memory of every case with full collections (<c>FUZZ_PRECISE=1</c>), not only of those that allocated more than the bound.</summary>
     public bool Precise { get; init; }
 
@@ -29,9 +32,10 @@ public sealed record FuzzOptions(ulong BaseSeed, int? Cases, TimeSpan? Duration,
         var shrink = TimeSpan.FromSeconds(Number("FUZZ_SHRINK_SECONDS") ?? (seconds is null ? 2 : 30));
         var replay = Environment.GetEnvironmentVariable("FUZZ_REPLAY") is { Length: > 0 } r ? r : null;
         var precise = Environment.GetEnvironmentVariable("FUZZ_PRECISE") is "1" or "true";
+        var input = Environment.GetEnvironmentVariable("FUZZ_INPUT") is { Length: > 0 } i ? i : null;
         if (seconds is { } sec)
-            return new FuzzOptions(seed ?? (ulong)DateTime.UtcNow.Ticks, Number("FUZZ_CASES"), TimeSpan.FromSeconds(sec), FuzzLimits.Long, shrink, "long") { Replay = replay, Precise = precise };
-        return new FuzzOptions(seed ?? BoundedSeed, Number("FUZZ_CASES") ?? target.BoundedCases, null, FuzzLimits.Bounded, shrink, "bounded") { Replay = replay, Precise = precise };
+            return new FuzzOptions(seed ?? (ulong)DateTime.UtcNow.Ticks, Number("FUZZ_CASES"), TimeSpan.FromSeconds(sec), FuzzLimits.Long, shrink, "long") { Replay = replay, Precise = precise, InputFile = input };
+        return new FuzzOptions(seed ?? BoundedSeed, Number("FUZZ_CASES") ?? target.BoundedCases, null, FuzzLimits.Bounded, shrink, "bounded") { Replay = replay, Precise = precise, InputFile = input };
     }
 
     private static int? Number(string name) =>
@@ -164,6 +168,7 @@ public sealed class FuzzRunner(FuzzTarget target, FuzzOptions options)
         var seeds = WarmUp();
         var gen = CaseGen();
         if (options.Replay is { } replay) return Replay(gen, replay);
+        if (options.InputFile is { } file) return ReplayInput(file);
         var findings = new Dictionary<string, Finding>(StringComparer.Ordinal);
         var stats = new Stats();
         var clock = Stopwatch.StartNew();
@@ -218,6 +223,28 @@ public sealed class FuzzRunner(FuzzTarget target, FuzzOptions options)
         return new FuzzReport(target.Name, options, 1, clock.Elapsed, findings, text + Environment.NewLine + string.Join(Environment.NewLine, findings.Select(Describe)));
     }
 
+    /// <summary>One input from a file (FUZZ_INPUT): what it did; a failing one is reduced byte-wise and saved.</summary>
+    private FuzzReport ReplayInput(string path)
+    {
+        var input = File.ReadAllBytes(path);
+        var clock = Stopwatch.StartNew();
+        var failure = Try(input, out var outcome, out var probe);
+        var findings = new List<Finding>();
+        if (failure is { } f)
+        {
+            var finding = new Finding(f.Signature) { Count = 1, FirstSeed = "file", FirstCase = $"the file {Path.GetFileName(path)}", FirstDetail = f.Detail, FirstInput = input };
+            finding.Smallest = input;
+            finding.SmallestCase = finding.FirstCase;
+            finding.SmallestDetail = f.Detail;
+            Reduce(finding);
+            Save(finding);
+            findings.Add(finding);
+        }
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"input {target.Name} {Path.GetFileName(path)}: {input.Length:N0} bytes, {(failure is { } x ? $"FAILS {x.Signature}: {x.Detail}" : outcome.Refused ? "refused whole" : $"{outcome.Rows} rows, {outcome.Rejections} rejections")}; allocated {probe.Allocated:N0} bytes, {probe.Cpu.TotalSeconds:0.00} s processor time{Environment.NewLine}input: {Preview(input)}");
+        return new FuzzReport(target.Name, options, 1, clock.Elapsed, findings, text + Environment.NewLine + string.Join(Environment.NewLine, findings.Select(Describe)));
+    }
+
     /// <summary>CsCheck from the failing seed: it keeps generating cases no bigger than the smallest failure so far.</summary>
     private void Shrink(Gen<FuzzCase> gen, Finding finding)
     {
@@ -248,8 +275,13 @@ public sealed class FuzzRunner(FuzzTarget target, FuzzOptions options)
             finding.ShrinkSummary = Invariants.Show.Text(e.Message.Split('\n')[0], 300);
         }
 
-        // Then the bytes themselves, unless the finding is a bound: a smaller input is within its bound.
-        if (finding.Signature.StartsWith("time bound", StringComparison.Ordinal) || finding.Signature.StartsWith("memory bound", StringComparison.Ordinal)) return;
+        Reduce(finding);
+    }
+
+    /// <summary>Then the bytes themselves, unless the finding is a bound: a smaller input is within its bound.</summary>
+    private void Reduce(Finding finding)
+    {
+        if (finding.Smallest is null || finding.Signature.StartsWith("time bound", StringComparison.Ordinal) || finding.Signature.StartsWith("memory bound", StringComparison.Ordinal)) return;
         string? detail = null;
         var minimal = Minimizer.Minimize(finding.Smallest, input =>
         {

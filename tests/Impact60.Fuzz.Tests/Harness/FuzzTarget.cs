@@ -34,6 +34,7 @@ public abstract class FuzzTarget
         OpKind.ControlChar, OpKind.ControlChar, OpKind.Windows1252, OpKind.Utf16, OpKind.Bom, OpKind.LongLine, OpKind.Empty,
         OpKind.HeaderOnly, OpKind.DigitRun, OpKind.DigitRun, OpKind.WidenColumns, OpKind.WidenColumns, OpKind.SwapFields,
         OpKind.CprInField, OpKind.CprInField, OpKind.Splice, OpKind.ScaleUp, OpKind.ScaleUp,
+        OpKind.EdgeValue, OpKind.EdgeValue, OpKind.EdgeValue,
     ];
 
     /// <summary>For JSON: byte mutators that make sense on JSON text, and the structural ones twice over.</summary>

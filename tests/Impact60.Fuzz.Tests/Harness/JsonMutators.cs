@@ -213,7 +213,7 @@ public static class JsonMutators
                 var objects = slots.Select(s => s.Value).OfType<Obj>().ToList();
                 if (objects.Count == 0) break;
                 var o = objects[(int)(op.A % (uint)objects.Count)];
-                var count = Math.Clamp(n, 1, limits.MaxJsonKeys);
+                var count = Math.Min(Math.Clamp(n, 1, limits.MaxJsonKeys), limits.MaxInputBytes / 16);
                 for (var i = 0; i < count; i++)
                     o.Props.Add(new(string.Create(CultureInfo.InvariantCulture, $"k{i}"), (op.B % 2) == 0 ? new Raw(i.ToString(CultureInfo.InvariantCulture)) : new Raw("\"x\"")));
                 break;
@@ -224,7 +224,10 @@ public static class JsonMutators
                 if (arrays.Count == 0) break;
                 var a = arrays[(int)(op.A % (uint)arrays.Count)];
                 var element = a.Items[(int)(op.B % (uint)a.Items.Count)];
-                a.Items.AddRange(Enumerable.Repeat(element, Math.Clamp(n, 1, limits.MaxJsonRepeat)));
+                var size = new StringBuilder();
+                Write(element, size);
+                var count = Math.Min(Math.Clamp(n, 1, limits.MaxJsonRepeat), Math.Max(1, limits.MaxInputBytes / (size.Length + 1)));
+                a.Items.AddRange(Enumerable.Repeat(element, count));
                 break;
             }
             case OpKind.JsonCopyValue:

@@ -20,7 +20,15 @@ public static class Mutators
         var bytes = seed;
         foreach (var op in ops)
         {
-            var next = Apply(bytes, op, limits, seeds);
+            byte[] next;
+            try
+            {
+                next = Apply(bytes, op, limits, seeds);
+            }
+            catch (OutOfMemoryException)
+            {
+                continue; // a mutation too big to build is left out like one over the size limit
+            }
             if (next.Length <= limits.MaxInputBytes) bytes = next;
         }
         return bytes;
@@ -50,6 +58,7 @@ public static class Mutators
         OpKind.CprInField => CprInField(b, op),
         OpKind.Splice => Splice(b, op, seeds),
         OpKind.ScaleUp => ScaleUp(b, op, limits),
+        OpKind.EdgeValue => EdgeValue(b, op),
         _ => JsonMutators.Apply(b, op, limits),
     };
 
@@ -111,7 +120,7 @@ public static class Mutators
         var i = (int)(op.A % (uint)lines.Count);
         var line = lines[i];
         if (line.Length == 0 || line[^1] != (byte)'\n') line = [.. line, (byte)'\n'];
-        var times = Math.Clamp(op.N, 1, limits.MaxRepeat);
+        var times = Math.Min(Math.Clamp(op.N, 1, limits.MaxRepeat), Math.Max(1, limits.MaxInputBytes / line.Length));
         lines.InsertRange(i + 1, Enumerable.Repeat(line, times));
         return Join(lines);
     }
@@ -306,7 +315,9 @@ public static class Mutators
     {
         var lines = Lines(b);
         if (lines.Count == 0) return b;
-        var n = Math.Clamp(op.N, 1, limits.MaxColumns);
+        var cellText = Cells[op.B / 3 % (uint)Cells.Length];
+        // Not beyond the size limit: every line grows by n cells.
+        var n = (int)Math.Min(Math.Clamp(op.N, 1, limits.MaxColumns), Math.Max(1, (long)limits.MaxInputBytes / ((long)lines.Count * (cellText.Length + 1) + 8)));
         var names = new StringBuilder();
         var weeks = 0;
         var firstName = Encoding.UTF8.GetString(lines[0].AsSpan().TrimEnd("\r\n"u8)).Split(';')[0];
@@ -324,7 +335,7 @@ public static class Mutators
                 default: names.Append(firstName); break;
             }
         }
-        var cell = ";" + Cells[op.B / 3 % (uint)Cells.Length];
+        var cell = ";" + cellText;
         var cells = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(cell, n)));
         var header = Encoding.UTF8.GetBytes(names.ToString());
         for (var i = 0; i < lines.Count; i++)
@@ -370,6 +381,35 @@ public static class Mutators
         var fields = SplitBytes(body.ToArray(), (byte)';');
         fields[(int)(op.B % (uint)fields.Count)] = Encoding.ASCII.GetBytes(CprShaped[op.B / 64 % (uint)CprShaped.Length]);
         lines[i] = [.. JoinBytes(fields, (byte)';'), .. ending];
+        return Join(lines);
+    }
+
+    /// <summary>Values at and beyond the edges of what a field may hold: dates, weeks, codes, numbers, whitespace.</summary>
+    private static readonly string[] Edges =
+    [
+        "0001-01-01", "9999-12-31", "1900-01-01", "1989-12-31", "1990-01-01", "2100-12-31", "2101-01-01", "2019-02-29", "2020-02-29",
+        "1900-W01", "1989-W52", "1990-W01", "2999-W52", "2020-W53", "2021-W53", "2019-W00", "2019-w14", " 2019-W14 ", "2019W14",
+        "0000", "99999", "-1", "+1", "1.0", "1e3", "１３０", "٣", "130 ", " ", "\"130\"", "NULL", "null", "y_9953", "y_0001", "Y_2122",
+        "y_21221", "y_21", "CPR", "Cpr ", "week", "WEEK", "code",
+    ];
+
+    /// <summary>A field replaced by an edge value (<see cref="Edges"/>), in one line or in every line.</summary>
+    private static byte[] EdgeValue(byte[] b, Op op)
+    {
+        var lines = Lines(b);
+        if (lines.Count == 0) return b;
+        var value = Encoding.UTF8.GetBytes(Edges[op.B % (uint)Edges.Length]);
+        var one = (op.A % 4) == 0 ? -1 : (int)(op.A / 4 % (uint)lines.Count);
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (one >= 0 && i != one) continue;
+            if (one < 0 && i == 0) continue;
+            var body = lines[i].AsSpan().TrimEnd("\r\n"u8);
+            var ending = lines[i].AsSpan(body.Length).ToArray();
+            var fields = SplitBytes(body.ToArray(), (byte)';');
+            fields[(int)(op.B / 64 % (uint)fields.Count)] = value;
+            lines[i] = [.. JoinBytes(fields, (byte)';'), .. ending];
+        }
         return Join(lines);
     }
 

@@ -28,6 +28,7 @@ public enum OpKind
     CprInField,
     Splice,
     ScaleUp,
+    EdgeValue,
 
     // JSON structure: the JSON targets (applied to the parsed document; a byte insert when the input does not parse).
     JsonDropKey,

@@ -6,8 +6,8 @@ namespace Impact60.Fuzz.Tests.Targets;
 
 /// <summary>
 /// <c>ReferralFile.ReadRows</c>. Invariants: only <see cref="RegisterFileException"/> escapes (a whole-file refusal; any
-/// invalid UTF-8 must be one); otherwise every data line ends as exactly one row or one rejection, each unknown header
-/// column as one rejection on line 1, and nothing else; rows have plausible dates and no CPR-shaped identifier;
+/// invalid UTF-8 must be one); otherwise every data line ends as exactly one row or one rejection, unknown header
+/// columns are listed on line 1 (one rejection each, or fewer naming several), and nothing else; rows have plausible dates and no CPR-shaped identifier;
 /// rejections are CPR-free and safe to show; memory and time within <see cref="Bounds"/>.
 /// </summary>
 public sealed class ReferralFileTarget : FuzzTarget
@@ -73,10 +73,8 @@ public sealed class ReferralFileTarget : FuzzTarget
         if (tally.OutOfRange > 0)
             throw new Violation("row or rejection on a line that is not in the file", string.Create(CultureInfo.InvariantCulture, $"line {tally.FirstOutOfRange} of {model.LineCount}"));
 
-        var unknown = model.Columns.Count(c => !Known.Contains(c));
-        if (tally.RejectionsAt(1) != unknown || tally.RowsAt(1) != 0)
-            throw new Violation("header not accounted", string.Create(CultureInfo.InvariantCulture,
-                $"{unknown} unknown column(s) but {tally.RejectionsAt(1)} rejection(s) and {tally.RowsAt(1)} row(s) on line 1"));
+        if (tally.RowsAt(1) != 0) throw new Violation("header not accounted", "a row from line 1, the header");
+        WeeksFileTarget.HeaderAccounted(model.Columns.Count(c => !Known.Contains(c)), tally.RejectionsAt(1), "unknown column(s)");
         for (var line = 2; line <= model.LineCount; line++)
         {
             var (r, j) = (tally.RowsAt(line), tally.RejectionsAt(line));

@@ -9,11 +9,12 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// <c>WeeksFile.Read</c>, seeded with the long-form or the wide-form samples (mutations may turn one into the other).
 /// Invariants: only <see cref="RegisterFileException"/> escapes (invalid UTF-8 must be one); otherwise
 /// <list type="bullet">
-/// <item>long form: every data line ends as exactly one week or one rejection; line 1 holds one rejection per unknown column;</item>
-/// <item>wide form: with H header columns, the cpr column and R header rejections on line 1, K = H − 1 − R week columns are
-/// read; a data line whose field count differs from H, or whose cpr field is not a CPR, is rejected whole (exactly one
-/// rejection, no week); any other data line ends as K weeks and bad cells together (weeks + rejections = K), so the total
-/// of weeks is Σ (K − rejections of the line);</item>
+/// <item>long form: every data line ends as exactly one week or one rejection; unknown columns are listed on line 1;</item>
+/// <item>wide form: of the H header columns, K are read (y_YYWW naming a week not in the future, as
+/// <see cref="WeeksFile.TryParseWideColumn"/> reads it); the others but cpr are ignored and listed on line 1. A data line
+/// whose field count is not H, or whose cpr field is not a CPR, is rejected whole (exactly one rejection, no week); any
+/// other data line ends as K weeks and bad cells together (weeks + rejections = K), so the total of weeks is
+/// Σ (K − rejections of the line);</item>
 /// <item>blank lines end as nothing; weeks are of a person, plausible and not in the future; rejections CPR-free and
 /// safe to show; memory and time within <see cref="Bounds"/>.</item>
 /// </list>
@@ -106,9 +107,7 @@ public sealed class WeeksFileTarget(WeeksFileForm form) : FuzzTarget
     private static long AccountLong(ExtractModel model, LineTally tally)
     {
         var unknown = model.Columns.Count(c => c is not (WeeksFile.CprColumn or WeeksFile.WeekColumn or WeeksFile.CodeColumn));
-        if (tally.RejectionsAt(1) != unknown)
-            throw new Violation("header not accounted", string.Create(CultureInfo.InvariantCulture,
-                $"{unknown} unknown column(s) but {tally.RejectionsAt(1)} rejection(s) on line 1"));
+        HeaderAccounted(unknown, tally.RejectionsAt(1), "unknown column(s)");
         long expected = 0;
         for (var line = 2; line <= model.LineCount; line++)
         {
@@ -128,11 +127,10 @@ public sealed class WeeksFileTarget(WeeksFileForm form) : FuzzTarget
     {
         var h = model.Columns.Length;
         var cprIndex = Array.IndexOf(model.Columns, WeeksFile.CprColumn);
-        var headerRejections = tally.RejectionsAt(1);
-        if (cprIndex < 0 || headerRejections > h - 1)
-            throw new Violation("header not accounted", string.Create(CultureInfo.InvariantCulture,
-                $"{h} columns (cpr at {cprIndex}) but {headerRejections} rejection(s) on line 1"));
-        var k = h - 1 - headerRejections;
+        if (cprIndex < 0) throw new Violation("header not accounted", "a wide-form file without a cpr column was read");
+        // The week columns read: y_YYWW naming a week that is not in the future. Every other column is ignored.
+        var k = model.Columns.Where((c, i) => i != cprIndex && WeeksFile.TryParseWideColumn(c, out var week, out _) && week <= Invariants.LatestAllowedWeek).Count();
+        HeaderAccounted(h - 1 - k, tally.RejectionsAt(1), "ignored column(s)");
         long expected = 0;
         for (var line = 2; line <= model.LineCount; line++)
         {
@@ -151,6 +149,13 @@ public sealed class WeeksFileTarget(WeeksFileForm form) : FuzzTarget
             if (!whole) expected += k - j;
         }
         return expected;
+    }
+
+    /// <summary>Columns the reader ignores are listed on line 1: one rejection each, or fewer naming several; none if none.</summary>
+    internal static void HeaderAccounted(int ignored, int rejections, string what)
+    {
+        if (ignored == 0 ? rejections != 0 : rejections < 1 || rejections > ignored)
+            throw new Violation("header not accounted", string.Create(CultureInfo.InvariantCulture, $"{ignored} {what} but {rejections} rejection(s) on line 1"));
     }
 
     private static Violation NotAccounted(ExtractModel model, int line, string what) =>
