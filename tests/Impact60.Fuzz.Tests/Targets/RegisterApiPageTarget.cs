@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using Impact60.Application.RegisterApi;
@@ -12,11 +11,12 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// The register API's page parser, <c>RegisterApiPages.ParseWeeks</c> / <c>ParseReferrals</c> (Impact60.Application): the
 /// function that turns a page's JSON bytes into weeks or referrals and rejections. It is internal; Impact60.Application
 /// gives this assembly InternalsVisibleTo, so it is called directly, with the arguments the pull gives it (the referral
-/// rules as of <see cref="Invariants.Today"/>). Its public entry point, <c>RegisterPull.PullAsync</c>, needs the storage
+/// rules as of <see cref="Invariants.Today"/>, the pull's time, the harness's rejection log as the sink). Its public entry point, <c>RegisterPull.PullAsync</c>, needs the storage
 /// emulator for every page, far too slow for thousands of cases.
 /// Invariants: only <see cref="RegisterApiException"/> escapes (the page refused whole); otherwise items are accounted:
-/// weeks page: every item is taken or rejected once, and the weeks are the distinct (person, week) pairs of the taken items
-/// (the same person-week twice in a page: the later change wins); referrals page: referrals + rejected items = items;
+/// weeks page: every item is taken or rejected once, the weeks are the distinct (person, week) pairs of the taken items
+/// (the same person-week twice in a page: the later change wins), and the page's highest changedAt, where the pull moves its
+/// cursor, is the latest change of the items taken and not after the pull's time and clock skew; referrals page: referrals + rejected items = items;
 /// weeks and referrals are plausible and not in the future; accepted referral identifiers are CPR-free; rejections
 /// CPR-free and safe to show; memory and time within <see cref="Bounds"/>.
 /// </summary>
@@ -24,6 +24,9 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
 {
     private const string WeeksSource = "api:weeks page 1";
     private const string ReferralsSource = "api:referrals";
+
+    /// <summary>As the pull reads a page: its time (01:00 UTC on <see cref="Invariants.Today"/>) and the clock skew allowed.</summary>
+    private static readonly DateTimeOffset LatestChangedAt = new DateTimeOffset(Invariants.Today, new TimeOnly(1, 0), TimeSpan.Zero) + RegisterPull.ClockSkew;
 
     /// <summary>The rules the pull reads referrals under on <see cref="Invariants.Today"/>.</summary>
     private static readonly ReferralReadOptions ReferralRules = new() { DeliveryDate = Invariants.Today };
@@ -56,8 +59,8 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
         probe.Begin(input.Length);
         try
         {
-            if (weeks) weeksPage = RegisterApiPages.ParseWeeks(input, WeeksSource, Invariants.Pseudonymizer, Invariants.LatestAllowedWeek);
-            else referralsPage = RegisterApiPages.ParseReferrals(input, ReferralsSource, Invariants.Pseudonymizer, ReferralRules);
+            if (weeks) weeksPage = RegisterApiPages.ParseWeeks(input, WeeksSource, Invariants.Pseudonymizer, Invariants.LatestAllowedWeek, LatestChangedAt, log);
+            else referralsPage = RegisterApiPages.ParseReferrals(input, ReferralsSource, Invariants.Pseudonymizer, ReferralRules, log);
         }
         catch (RegisterApiException e)
         {
@@ -73,12 +76,13 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
         }
         if (model.Items is null) throw new Violation("unreadable page accepted", "the page is not an object with an 'items' array, yet it was not refused");
 
-        foreach (var r in (IEnumerable<Rejection>?)weeksPage?.Rejections ?? referralsPage!.Rejections) log.Add(r);
         if (duplicateRejection != 0) throw new Violation("items not accounted", $"item {duplicateRejection} rejected twice");
         if (rejected.Any(i => i < 1 || i > model.Items.Count))
             throw new Violation("items not accounted", $"a rejection names item {rejected.First(i => i < 1 || i > model.Items.Count)} of {model.Items.Count}");
         if ((weeksPage?.Items ?? referralsPage!.Items) is var items && items != model.Items.Count)
             throw new Violation("items not accounted", string.Create(CultureInfo.InvariantCulture, $"the page says {items} items, the JSON has {model.Items.Count}"));
+        if ((weeksPage?.Rejected ?? referralsPage!.Rejected) is var said && said != log.Total)
+            throw new Violation("items not accounted", string.Create(CultureInfo.InvariantCulture, $"the page says {said} items were rejected, {log.Total} rejections were made"));
 
         long rows;
         if (weeks)
@@ -102,6 +106,9 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
             if (weeksPage.MaxChangedAt != latestTaken)
                 throw new Violation("cursor moved by an item not taken", string.Create(CultureInfo.InvariantCulture,
                     $"the page's highest changedAt is {weeksPage.MaxChangedAt:o}, the highest of the items taken {latestTaken:o}"));
+            if (latestTaken > LatestChangedAt)
+                throw new Violation("change in the future taken", string.Create(CultureInfo.InvariantCulture,
+                    $"an item changed at {latestTaken:o} was taken, after the pull's time and clock skew {LatestChangedAt:o}"));
             if (taken.Count != expected.Count)
                 throw new Violation("items not accounted", string.Create(CultureInfo.InvariantCulture,
                     $"{taken.Count} weeks taken, but the items not rejected hold {expected.Count} distinct person-weeks ({model.Items.Count} items, {rejected.Count} rejected)"));
