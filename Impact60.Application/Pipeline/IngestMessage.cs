@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Impact60.Application.Configuration;
 using Impact60.Application.Ingestion;
-using Impact60.Domain.Primitives;
 using Impact60.Domain.Text;
 
 namespace Impact60.Application.Pipeline;
@@ -18,7 +17,8 @@ namespace Impact60.Application.Pipeline;
 /// </list>
 /// An event that is not for Impact60 to ingest (another container, another event type, an error report Impact60 wrote
 /// itself beside a rejected file) is <see cref="IngestRequest.Ignored"/>: the function logs it and completes it, it is
-/// not poison. Anything else unreadable is a <see cref="FormatException"/> with the reason.
+/// not poison. Anything else unreadable is a <see cref="FormatException"/> with the reason, also a message holding a string
+/// that is not text (an escaped lone surrogate).
 /// Blob names may be whatever the jobcenter chose, and the rest of an event whatever its sender wrote: every value a reason
 /// quotes is CPR-masked, has control characters escaped and is cut (<see cref="SafeText.Quote"/>).
 /// </summary>
@@ -54,15 +54,28 @@ public sealed record IngestMessage(string BlobName)
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new FormatException($"ingest message must be a JSON object ({{\"blobName\":\"…\"}} or one Event Grid event), not a {root.ValueKind.ToString().ToLowerInvariant()}");
-            if (root.TryGetProperty("blobName", out _))
-                return IngestRequest.Ingest(FromBlobNameMessage(json));
-            if (root.TryGetProperty("eventType", out _) || (root.TryGetProperty("type", out _) && root.TryGetProperty("specversion", out _)))
-                return FromEvent(root);
-            throw new FormatException("ingest message is neither {\"blobName\":\"…\"} nor an Event Grid Microsoft.Storage.BlobCreated event (no 'blobName', no 'eventType')");
+            try
+            {
+                return Read(document.RootElement, json);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The parser takes a string holding half a UTF-16 pair ("\ud800"); reading it throws. Such a message is as
+                // unreadable as one that is not JSON (docs/fuzzing.md, F13). The exception's message quotes no content.
+                throw new FormatException("ingest message holds a string that is not valid text (an escaped lone surrogate such as \\ud800)", e);
+            }
         }
+    }
+
+    private static IngestRequest Read(JsonElement root, string json)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new FormatException($"ingest message must be a JSON object ({{\"blobName\":\"…\"}} or one Event Grid event), not a {root.ValueKind.ToString().ToLowerInvariant()}");
+        if (root.TryGetProperty("blobName", out _))
+            return IngestRequest.Ingest(FromBlobNameMessage(json));
+        if (root.TryGetProperty("eventType", out _) || (root.TryGetProperty("type", out _) && root.TryGetProperty("specversion", out _)))
+            return FromEvent(root);
+        throw new FormatException("ingest message is neither {\"blobName\":\"…\"} nor an Event Grid Microsoft.Storage.BlobCreated event (no 'blobName', no 'eventType')");
     }
 
     private static IngestMessage FromBlobNameMessage(string json)
@@ -120,10 +133,10 @@ public sealed record IngestMessage(string BlobName)
 
     /// <summary>A value from the message quoted in a reason: CPR-shaped runs masked, control characters escaped, cut at
     /// <see cref="SafeText.QuoteLength"/> characters. Reasons go to logs and the poison queue's reason.</summary>
-    private static string Quote(string value) => SafeText.Quote(Cpr.MaskAll(value));
+    private static string Quote(string value) => SafeText.Quote(value);
 
     /// <summary>A parser's message (which may quote a character of the message): masked, escaped, cut.</summary>
-    private static string Show(string message) => SafeText.Show(Cpr.MaskAll(message), 300);
+    private static string Show(string message) => SafeText.ShowMasked(message, 300);
 
     private static string? StringOf(JsonElement e, string property) =>
         e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -105,6 +105,16 @@ public sealed partial class Cpr
         return false;
     }
 
+    /// <summary>The longest text <see cref="MaskAll"/> takes for one CPR: ten digits and three separators of five characters.</summary>
+    public const int MaxSpellingLength = 10 + 3 * 5;
+
+    /// <summary>True for a character a CPR spelling that <see cref="MaskAll"/> masks can hold: a digit, padding or a separator.</summary>
+    public static bool MayBePartOfSpelling(char c) =>
+        char.IsAsciiDigit(c) || char.IsWhiteSpace(c) || char.IsControl(c)
+        || char.GetUnicodeCategory(c) == UnicodeCategory.Format || PunctuationSeparators.Contains(c);
+
+    private const string PunctuationSeparators = "-\u2010\u2011\u2012\u2013\u2014\u2212/._\\";
+
     // P: padding — whitespace, control and invisible format characters. S: one punctuation separator.
     private const string Pad = @"[\s\p{Cc}\p{Cf}]";
     private const string Punct = @"[-\u2010\u2011\u2012\u2013\u2014\u2212/._\\]";

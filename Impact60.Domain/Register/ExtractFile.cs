@@ -46,6 +46,9 @@ internal sealed class ExtractFile : IDisposable
     private readonly BoundedLineReader _lines;
     private readonly ICollection<Rejection> _rejections;
     private Range[] _ranges = new Range[8];
+    private Rejection? _headerRejection;
+    private Rejection? _lastRejection;
+    private string? _lastRejectedLine;
 
     public string FileName { get; }
 
@@ -119,7 +122,7 @@ internal sealed class ExtractFile : IDisposable
     {
         var i = IndexOf(column);
         if (i < 0)
-            throw new RegisterFileException(FileName, $"missing required column '{column}' (header: {SafeText.Show(Cpr.MaskAll(HeaderLine), 200)})");
+            throw new RegisterFileException(FileName, $"missing required column '{column}' (header: {SafeText.ShowMasked(HeaderLine, 200)})");
         return i;
     }
 
@@ -186,9 +189,23 @@ internal sealed class ExtractFile : IDisposable
 
     private string ColumnName(int index) => index < Columns.Length ? SafeText.Quote(Columns[index]) : $"field {index + 1}";
 
-    public Rejection Reject(string line, string reason) => new(FileName, LineNumber, Cpr.MaskAll(reason), MaskLine(line));
+    /// <summary>
+    /// A rejection of <paramref name="line"/>, the line last read. The line is masked and made safe to show once: a wide row
+    /// with a thousand bad cells is rejected a thousand times, each a copy of its first rejection with another reason, so
+    /// the cost grows with the cells, not with cells × row length (docs/fuzzing.md, F2).
+    /// </summary>
+    public Rejection Reject(string line, string reason)
+    {
+        if (_lastRejection is { } last && ReferenceEquals(line, _lastRejectedLine) && last.Line == LineNumber)
+            return last with { Reason = reason };
+        _lastRejectedLine = line;
+        return _lastRejection = new Rejection(FileName, LineNumber, reason, MaskLine(line));
+    }
 
-    public Rejection RejectHeader(string reason) => new(FileName, 1, Cpr.MaskAll(reason), Cpr.MaskAll(HeaderLine));
+    /// <summary>A rejection of the header (line 1); its copy of the header is made once, whatever the number of columns
+    /// rejected (docs/fuzzing.md, F1).</summary>
+    public Rejection RejectHeader(string reason) =>
+        _headerRejection is null ? _headerRejection = new Rejection(FileName, 1, reason, HeaderLine) : _headerRejection with { Reason = reason };
 
     /// <summary>
     /// The raw line with the whole cpr field masked whatever it holds (a malformed CPR is still personal data)

@@ -29,21 +29,22 @@ public readonly record struct RegisterWeek(Pseudonym Person, IsoWeek Week, Benef
 /// may hold a malformed CPR that no pattern recognises (<c>ExtractFile.MaskLine</c> does).
 /// </remarks>
 /// <remarks>
-/// Both are also made safe to show (<see cref="SafeText"/>): control characters escaped, the reason cut at 500 and the raw
-/// line at <see cref="SafeText.RawLineLength"/> characters, so a 1 MB field cannot make a 1 MB report line or print an
-/// escape sequence on the operator's terminal.
+/// Both are also made safe to show (<see cref="SafeText.ShowMasked"/>): control characters escaped, the reason cut at 500
+/// and the raw line at <see cref="SafeText.RawLineLength"/> characters, so a 1 MB field cannot make a 1 MB report line or
+/// print an escape sequence on the operator's terminal; masked before and after escaping and cutting, so that what is
+/// shown is never CPR-shaped; and at a cost that does not grow with the line (only its start is looked at).
 /// </remarks>
 public sealed record Rejection(string File, int Line, string Reason, string MaskedRawLine)
 {
     public const int ReasonLength = 500;
 
-    public string File { get; init => field = SafeText.Show(Cpr.MaskAll(value), 260); } = SafeText.Show(Cpr.MaskAll(File), 260);
+    public string File { get; init => field = SafeText.ShowMasked(value, 260); } = SafeText.ShowMasked(File, 260);
 
     public string Reason { get; init => field = Safe(value, ReasonLength); } = Safe(Reason, ReasonLength);
 
     public string MaskedRawLine { get; init => field = Safe(value, SafeText.RawLineLength); } = Safe(MaskedRawLine, SafeText.RawLineLength);
 
-    private static string Safe(string value, int maxLength) => SafeText.Show(Cpr.MaskAll(value), maxLength);
+    private static string Safe(string value, int maxLength) => SafeText.ShowMasked(value, maxLength);
 }
 
 /// <summary>
@@ -53,12 +54,12 @@ public sealed record Rejection(string File, int Line, string Reason, string Mask
 /// so a reason naming a header column may be quoting a CPR, or anything else the file held.
 /// </summary>
 public sealed class RegisterFileException(string file, string reason)
-    : Exception($"{SafeText.Show(Cpr.MaskAll(file), 260)}: {Safe(reason)}")
+    : Exception($"{SafeText.ShowMasked(file, 260)}: {Safe(reason)}")
 {
     /// <summary>The file name as given (for locating the file; <see cref="Exception.Message"/> has it masked).</summary>
     public string File { get; } = file;
 
     public string Reason { get; } = Safe(reason);
 
-    private static string Safe(string reason) => SafeText.Show(Cpr.MaskAll(reason), Rejection.ReasonLength);
+    private static string Safe(string reason) => SafeText.ShowMasked(reason, Rejection.ReasonLength);
 }

@@ -130,8 +130,10 @@ public static class WeeksFile
         public int CprIndex { get; } = cprIndex;
         public NotKeptCount NotKept { get; init; } = new();
 
-        // Person-week → the line that first reported it and its code; the key packs person number and week ordinal.
-        private readonly Dictionary<long, (int Line, BenefitCode Code)> _firstReport = [];
+        // Person-week → the line that first reported it and its code. Keyed by the pair (person number, week ordinal), whose
+        // hash mixes both: a long packing them as person << 32 | week hashes to person XOR week, and a file of many persons
+        // and many weeks put hundreds of keys on each hash code (docs/fuzzing.md, F3).
+        private readonly Dictionary<(int Person, int Week), (int Line, BenefitCode Code)> _firstReport = [];
         private readonly Dictionary<string, BenefitCode> _codes = new(StringComparer.Ordinal);
 
         public void Reject(string line, string reason) => Rejections.Add(File.Reject(line, reason));
@@ -156,7 +158,7 @@ public static class WeeksFile
         /// <summary>Null when the person-week is new; otherwise why the row is rejected.</summary>
         public string? Repeat(int personIndex, IsoWeek week, BenefitCode code)
         {
-            var key = ((long)personIndex << 32) | (uint)week.Ordinal;
+            var key = (personIndex, week.Ordinal);
             if (_firstReport.TryAdd(key, (File.LineNumber, code))) return null;
             var first = _firstReport[key];
             return first.Code == code

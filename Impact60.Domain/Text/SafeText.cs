@@ -52,9 +52,41 @@ public static class SafeText
     }
 
     /// <summary>
-    /// A value quoted inside a reason: safe and at most <see cref="QuoteLength"/> characters, every CPR number in it masked
-    /// first (<see cref="Cpr.MaskAll"/>). Masked before the cut: a CPR the cut goes through is no longer one to a mask applied
-    /// later to the whole reason, and its first digits would be left.
+    /// A value quoted inside a reason: <see cref="ShowMasked"/> at <see cref="QuoteLength"/> characters.
     /// </summary>
-    public static string Quote(ReadOnlySpan<char> value) => Show(Cpr.MaskAll(value.ToString()), QuoteLength);
+    public static string Quote(ReadOnlySpan<char> value) => ShowMasked(value, QuoteLength);
+
+    /// <summary>
+    /// Text from a delivery made safe to show and CPR-free, cut at <paramref name="maxLength"/> characters:
+    /// <list type="number">
+    /// <item>every CPR number masked (<see cref="Cpr.MaskAll"/>), before anything else: a CPR whose parts are separated by
+    /// control characters is one while they are there, and no longer one to the mask once they are escaped;</item>
+    /// <item>cut, and at the cut any digits and characters that can separate a CPR's parts dropped (at most
+    /// <see cref="Cpr.MaxSpellingLength"/>): the start of a CPR that the cut goes through would otherwise be left, and so
+    /// would ten digits of a longer run, which read as a CPR though they are none;</item>
+    /// <item>unsafe characters escaped (<see cref="Show"/>), and the result masked once more, so that what is shown is never
+    /// CPR-shaped whatever an escape's digits run into.</item>
+    /// </list>
+    /// Only the first <paramref name="maxLength"/> characters and a margin are looked at, so the cost does not grow with the
+    /// text: a reader that shows the same 256 KB line for each of its thousand bad cells pays for a thousand short texts.
+    /// </summary>
+    public static string ShowMasked(ReadOnlySpan<char> text, int maxLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
+        // The margin holds any CPR that starts before the cut, with the digit after it that would make it none.
+        var headLength = (int)Math.Min(text.Length, (long)maxLength + Cpr.MaxSpellingLength + 1);
+        var left = text.Length - headLength;
+        var masked = Cpr.MaskAll(text[..headLength].ToString());
+        var shown = masked.AsSpan(0, Math.Min(maxLength, masked.Length));
+        if (left > 0 || shown.Length < masked.Length)
+        {
+            var keep = shown.Length;
+            while (keep > 0 && shown.Length - keep < Cpr.MaxSpellingLength && Cpr.MayBePartOfSpelling(shown[keep - 1])) keep--;
+            if (keep > 0 && char.IsHighSurrogate(shown[keep - 1])) keep--;
+            shown = shown[..keep];
+        }
+        var more = masked.Length - shown.Length + left;
+        var result = Cpr.MaskAll(Show(shown));
+        return more == 0 ? result : string.Create(CultureInfo.InvariantCulture, $"{result}… ({more} more characters)");
+    }
 }

@@ -135,4 +135,38 @@ public sealed class IngestMessageTests
             Assert.Contains("more characters)", reason);
         }
     }
+
+    /// <summary>
+    /// JSON may spell half a UTF-16 pair as an escape (<c>\ud800</c>): the parser takes it, reading the string throws
+    /// InvalidOperationException (docs/fuzzing.md, F13). Such a message is unreadable, a <see cref="FormatException"/> like
+    /// any other, so the function moves it to the poison queue at once instead of retrying it to the dequeue limit.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"eventType":"Microsoft.Storage.BlobCreated","data":{"url":"\ud800"}}""")]
+    [InlineData("""{"eventType":"Microsoft.Storage.BlobCreated","subject":"/blobServices/default/containers/register-inbox/blobs/\udc00.csv"}""")]
+    [InlineData("""{"eventType":"\ud800"}""")]
+    [InlineData("""{"eventType":"Other","id":"\ud800"}""")]
+    [InlineData("""{"\ud800":1,"eventType":"Microsoft.Storage.BlobCreated"}""")]
+    [InlineData("""{"blobName":"\ud800.csv"}""")]
+    public void Given_a_message_with_a_lone_surrogate_in_a_string_when_read_then_it_is_refused_as_unreadable(string body)
+    {
+        var refused = Assert.Throws<FormatException>(() => IngestMessage.Read(body));
+
+        Assert.DoesNotContain('\ud800', refused.Message);
+        Assert.DoesNotContain('\udc00', refused.Message);
+    }
+
+    /// <summary>
+    /// The parser quotes an invalid literal in its message (docs/fuzzing.md, F14): <c>t</c> and a CPR is read as a broken
+    /// <c>true</c>, and the message that says so is what the function logs as the reason it poisons the message.
+    /// </summary>
+    [Theory]
+    [InlineData("t0101901234")]
+    [InlineData("{\"blobName\":t0101901234}")]
+    public void Given_a_message_that_is_an_invalid_literal_holding_a_cpr_when_refused_then_the_reason_masks_it(string body)
+    {
+        var refused = Assert.Throws<FormatException>(() => IngestMessage.Read(body));
+
+        Assert.DoesNotContain("0101901234", refused.Message);
+    }
 }

@@ -300,6 +300,49 @@ public sealed class RegisterPullTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(new DateTimeOffset(2019, 5, 1, 3, 0, 0, TimeSpan.Zero), result.Cursor);
     }
 
+    /// <summary>
+    /// docs/fuzzing.md, O1: the cursor is where the next pull starts asking, so only items that were taken may move it. A
+    /// rejected item changed in 2099 used to take it to 2099, and every later pull asked only for changes since then: the
+    /// register's real changes were never fetched again.
+    /// </summary>
+    [Theory]
+    [InlineData("2099-W14", "2099-04-08T02:00:00Z", "in the future (latest allowed")] // rejected for its week
+    [InlineData("2019-W14", "2099-04-08T02:00:00Z", "changedAt 2099-04-08T02:00:00Z is in the future")] // rejected for its changedAt
+    [InlineData("2019-W14", "0:0Z", "'changedAt' must be an ISO 8601 instant")] // a time of day without a date
+    public async Task Given_a_page_with_an_item_rejected_with_a_later_changedAt_when_pulled_then_the_cursor_moves_only_to_the_items_taken_and_the_next_pull_asks_from_there(
+        string week, string changedAt, string reason)
+    {
+        await using var host = await HostAsync();
+        ServeReferrals();
+        _register.Given(WeeksRequest()).RespondWith(Json($$"""
+            { "items": [
+              { "cpr": "{{Cpr(1)}}", "week": "2019-W14", "code": "130", "changedAt": "2019-05-01T02:00:00Z" },
+              { "cpr": "{{Cpr(2)}}", "week": "2019-W14", "code": "130", "changedAt": "2019-04-30T02:00:00Z" },
+              { "cpr": "{{Cpr(3)}}", "week": "{{week}}", "code": "130", "changedAt": "{{changedAt}}" }
+            ], "nextPageToken": null }
+            """));
+        var pull = host.Get<RegisterPull>();
+
+        var first = await pull.PullAsync(Today);
+
+        var page = Assert.Single(first.WeekPages);
+        Assert.Equal((2, 1), (page.NewWeeks, page.RowsRejected));
+        Assert.Contains(reason, Assert.Single(page.Rejections).Reason, StringComparison.Ordinal);
+        var latestTaken = new DateTimeOffset(2019, 5, 1, 2, 0, 0, TimeSpan.Zero);
+        Assert.Equal(latestTaken, first.Cursor);
+        Assert.Equal(latestTaken, await host.Get<PullCursor>().ReadAsync());
+
+        // The next night the register has a new change; it is asked for from the cursor, and stored.
+        _register.Reset();
+        ServeReferrals();
+        _register.Given(WeeksRequest().WithParam("changedSince", "2019-05-01T02:00:00Z")).RespondWith(Json(Page(PageItems(4), null)));
+
+        var next = await pull.PullAsync(Today);
+
+        Assert.Equal(3, Assert.Single(next.WeekPages).NewWeeks);
+        Assert.Equal(MaxOf(4), next.Cursor);
+    }
+
     [Fact]
     public async Task Given_a_page_that_is_not_json_when_pulled_then_the_run_fails_and_nothing_of_that_page_is_committed()
     {

@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using Impact60.Application.RegisterApi;
 using Impact60.Domain.Primitives;
@@ -11,22 +9,27 @@ namespace Impact60.Fuzz.Tests.Targets;
 
 /// <summary>
 /// The register API's page parser, <c>RegisterApiPages.ParseWeeks</c> / <c>ParseReferrals</c> (Impact60.Application): the
-/// function that turns a page's JSON bytes into weeks or referrals and rejections. It is internal and InternalsVisibleTo
-/// names only Impact60.Application.Tests, so it is called by reflection (the production code is not changed for the
-/// harness); its public entry point, <c>RegisterPull.PullAsync</c>, needs the storage emulator for every page, far too
-/// slow for thousands of cases. Arguments are bound by type, so a sink for rejections added later is handed the log.
+/// function that turns a page's JSON bytes into weeks or referrals and rejections. It is internal; Impact60.Application
+/// gives this assembly InternalsVisibleTo, so it is called directly, with the arguments the pull gives it (the referral
+/// rules as of <see cref="Invariants.Today"/>, the pull's time, the harness's rejection log as the sink). Its public entry point, <c>RegisterPull.PullAsync</c>, needs the storage
+/// emulator for every page, far too slow for thousands of cases.
 /// Invariants: only <see cref="RegisterApiException"/> escapes (the page refused whole); otherwise items are accounted:
-/// weeks page: every item is taken or rejected once, and the weeks are the distinct (person, week) pairs of the taken items
-/// (the same person-week twice in a page: the later change wins); referrals page: referrals + rejected items = items;
+/// weeks page: every item is taken or rejected once, the weeks are the distinct (person, week) pairs of the taken items
+/// (the same person-week twice in a page: the later change wins), and the page's highest changedAt, where the pull moves its
+/// cursor, is the latest change of the items taken and not after the pull's time and clock skew; referrals page: referrals + rejected items = items;
 /// weeks and referrals are plausible and not in the future; accepted referral identifiers are CPR-free; rejections
 /// CPR-free and safe to show; memory and time within <see cref="Bounds"/>.
 /// </summary>
 public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
 {
-    private static readonly Type Pages = typeof(RegisterApiClient).Assembly.GetType("Impact60.Application.RegisterApi.RegisterApiPages", throwOnError: true)!;
+    private const string WeeksSource = "api:weeks page 1";
+    private const string ReferralsSource = "api:referrals";
 
-    private readonly MethodInfo _parse = Pages.GetMethod(weeks ? "ParseWeeks" : "ParseReferrals", BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
-        ?? throw new InvalidOperationException($"RegisterApiPages.{(weeks ? "ParseWeeks" : "ParseReferrals")} is gone: update the fuzz harness.");
+    /// <summary>As the pull reads a page: its time (01:00 UTC on <see cref="Invariants.Today"/>) and the clock skew allowed.</summary>
+    private static readonly DateTimeOffset LatestChangedAt = new DateTimeOffset(Invariants.Today, new TimeOnly(1, 0), TimeSpan.Zero) + RegisterPull.ClockSkew;
+
+    /// <summary>The rules the pull reads referrals under on <see cref="Invariants.Today"/>.</summary>
+    private static readonly ReferralReadOptions ReferralRules = new() { DeliveryDate = Invariants.Today };
 
     public override string Name => weeks ? "api-weeks-page" : "api-referrals-page";
 
@@ -37,19 +40,6 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
     public override OpKind[] Ops => JsonOps;
 
     public override int BoundedCases => 600;
-
-    private object?[] Arguments(byte[] input, ICollection<Rejection> sink) =>
-        _parse.GetParameters().Select(object? (p) => p.ParameterType switch
-        {
-            var t when t == typeof(byte[]) => input,
-            var t when t == typeof(ReadOnlyMemory<byte>) => new ReadOnlyMemory<byte>(input),
-            var t when t == typeof(string) => weeks ? "api:weeks page 1" : "api:referrals",
-            var t when t == typeof(Pseudonymizer) => Invariants.Pseudonymizer,
-            var t when t == typeof(IsoWeek) => Invariants.LatestAllowedWeek,
-            var t when t == typeof(DateOnly) => Invariants.Today,
-            var t when t.IsAssignableFrom(typeof(RejectionLog)) => sink,
-            var t => throw new InvalidOperationException($"RegisterApiPages.{_parse.Name} takes a {t.Name} ({p.Name}): update the fuzz harness."),
-        }).ToArray();
 
     public override CaseOutcome Execute(byte[] input, Probe probe)
     {
@@ -62,20 +52,21 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
             Invariants.Rejection(r);
             if (!rejected.Add(r.Line)) duplicateRejection = r.Line;
         });
-        var arguments = Arguments(input, log);
-        object? page = null;
+        WeeksPage? weeksPage = null;
+        ReferralsPage? referralsPage = null;
         RegisterApiException? refused = null;
 
         probe.Begin(input.Length);
         try
         {
-            page = _parse.Invoke(null, BindingFlags.DoNotWrapExceptions, null, arguments, CultureInfo.InvariantCulture);
+            if (weeks) weeksPage = RegisterApiPages.ParseWeeks(input, WeeksSource, Invariants.Pseudonymizer, Invariants.LatestAllowedWeek, LatestChangedAt, log);
+            else referralsPage = RegisterApiPages.ParseReferrals(input, ReferralsSource, Invariants.Pseudonymizer, ReferralRules, log);
         }
         catch (RegisterApiException e)
         {
             refused = e;
         }
-        probe.End(page, log, refused);
+        probe.End(weeksPage, referralsPage, log, refused);
 
         if (refused is not null)
         {
@@ -85,29 +76,39 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
         }
         if (model.Items is null) throw new Violation("unreadable page accepted", "the page is not an object with an 'items' array, yet it was not refused");
 
-        // Rejections returned with the page (today) or handed to the sink (if the parser takes one).
-        if (Property(page!, "Rejections") is IEnumerable returned)
-            foreach (var r in returned.Cast<Rejection>()) log.Add(r);
         if (duplicateRejection != 0) throw new Violation("items not accounted", $"item {duplicateRejection} rejected twice");
         if (rejected.Any(i => i < 1 || i > model.Items.Count))
             throw new Violation("items not accounted", $"a rejection names item {rejected.First(i => i < 1 || i > model.Items.Count)} of {model.Items.Count}");
-        if (Property(page!, "Items") is int items && items != model.Items.Count)
+        if ((weeksPage?.Items ?? referralsPage!.Items) is var items && items != model.Items.Count)
             throw new Violation("items not accounted", string.Create(CultureInfo.InvariantCulture, $"the page says {items} items, the JSON has {model.Items.Count}"));
+        if ((weeksPage?.Rejected ?? referralsPage!.Rejected) is var said && said != log.Total)
+            throw new Violation("items not accounted", string.Create(CultureInfo.InvariantCulture, $"the page says {said} items were rejected, {log.Total} rejections were made"));
 
         long rows;
         if (weeks)
         {
-            var taken = ((IEnumerable)Property(page!, "Weeks")!).Cast<RegisterWeek>().ToList();
+            var taken = weeksPage!.Weeks;
             foreach (var w in taken) Invariants.Week(w, "API week");
             var expected = new HashSet<(Pseudonym, IsoWeek)>();
+            DateTimeOffset? latestTaken = null;
             for (var i = 1; i <= model.Items.Count; i++)
             {
                 if (rejected.Contains(i)) continue;
                 var item = model.Items[i - 1];
                 if (item.Cpr is null || item.Week is null || !Cpr.TryParse(item.Cpr, out var cpr, out _) || !IsoWeek.TryParse(item.Week, out var week, out _))
                     throw new Violation("items not accounted", $"item {i} was neither rejected nor a readable person-week");
+                if (item.ChangedAt is null || !DateTimeOffset.TryParse(item.ChangedAt, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var changedAt))
+                    throw new Violation("items not accounted", $"item {i} was taken without a readable changedAt");
+                if (latestTaken is null || changedAt > latestTaken) latestTaken = changedAt;
                 expected.Add((Invariants.Pseudonymizer.Of(cpr!), week));
             }
+            // The pull moves its cursor to the page's MaxChangedAt: only the items taken may move it (docs/fuzzing.md, O1).
+            if (weeksPage.MaxChangedAt != latestTaken)
+                throw new Violation("cursor moved by an item not taken", string.Create(CultureInfo.InvariantCulture,
+                    $"the page's highest changedAt is {weeksPage.MaxChangedAt:o}, the highest of the items taken {latestTaken:o}"));
+            if (latestTaken > LatestChangedAt)
+                throw new Violation("change in the future taken", string.Create(CultureInfo.InvariantCulture,
+                    $"an item changed at {latestTaken:o} was taken, after the pull's time and clock skew {LatestChangedAt:o}"));
             if (taken.Count != expected.Count)
                 throw new Violation("items not accounted", string.Create(CultureInfo.InvariantCulture,
                     $"{taken.Count} weeks taken, but the items not rejected hold {expected.Count} distinct person-weeks ({model.Items.Count} items, {rejected.Count} rejected)"));
@@ -115,7 +116,7 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
         }
         else
         {
-            var referrals = ((IEnumerable)Property(page!, "Referrals")!).Cast<Referral>().ToList();
+            var referrals = referralsPage!.Referrals;
             foreach (var r in referrals) Invariants.Referral(r, "API referral");
             if (referrals.Count + rejected.Count != model.Items.Count)
                 throw new Violation("items not accounted", string.Create(CultureInfo.InvariantCulture,
@@ -126,10 +127,8 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
         return new CaseOutcome(false, rows, log.Total);
     }
 
-    private static object? Property(object page, string name) => page.GetType().GetProperty(name)?.GetValue(page);
-
     /// <summary>The harness's own reading of the page: the items, and each one's cpr and week if they are strings.</summary>
-    private sealed record PageModel(List<(string? Cpr, string? Week)>? Items)
+    private sealed record PageModel(List<(string? Cpr, string? Week, string? ChangedAt)>? Items)
     {
         public static PageModel Of(byte[] input)
         {
@@ -137,12 +136,13 @@ public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
             {
                 using var document = JsonDocument.Parse(input);
                 if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
-                    return new PageModel((List<(string?, string?)>?)null);
-                return new PageModel(items.EnumerateArray().Select(i => (StringOf(i, "cpr"), StringOf(i, "week"))).ToList());
+                    return new PageModel((List<(string?, string?, string?)>?)null);
+                return new PageModel(items.EnumerateArray().Select(i => (StringOf(i, "cpr"), StringOf(i, "week"), StringOf(i, "changedAt"))).ToList());
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
-                return new PageModel((List<(string?, string?)>?)null);
+                // InvalidOperationException: a property name of the page that is not text (an escaped lone surrogate).
+                return new PageModel((List<(string?, string?, string?)>?)null);
             }
         }
 

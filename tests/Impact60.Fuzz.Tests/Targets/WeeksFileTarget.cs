@@ -1,6 +1,7 @@
 using System.Globalization;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
+using Impact60.Domain.Text;
 using Impact60.Fuzz.Tests.Harness;
 
 namespace Impact60.Fuzz.Tests.Targets;
@@ -12,7 +13,8 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// <item>long form: every data line ends as exactly one week or one rejection; unknown columns are listed on line 1;</item>
 /// <item>wide form: of the H header columns, K are read (y_YYWW naming a week not in the future, as
 /// <see cref="WeeksFile.TryParseWideColumn"/> reads it); the others but cpr are ignored and listed on line 1. A data line
-/// whose field count is not H, or whose cpr field is not a CPR, is rejected whole (exactly one rejection, no week); any
+/// whose field count is not H, that holds a control or invisible character (<see cref="SafeText.IsUnsafe"/>) in any field,
+/// or whose cpr field is not a CPR, is rejected whole (exactly one rejection, no week); any
 /// other data line ends as K weeks and bad cells together (weeks + rejections = K), so the total of weeks is
 /// Σ (K − rejections of the line);</item>
 /// <item>blank lines end as nothing; weeks are of a person, plausible and not in the future; rejections CPR-free and
@@ -141,12 +143,15 @@ public sealed class WeeksFileTarget(WeeksFileForm form) : FuzzTarget
                 continue;
             }
             var fields = model.Fields(line);
-            var whole = fields.Length != h || !Cpr.TryParse(fields[cprIndex].Trim(), out _, out _);
-            if (whole && j != 1)
-                throw NotAccounted(model, line, $"the row is bad as a whole ({(fields.Length != h ? $"{fields.Length} fields, header {h}" : "its cpr is not a CPR")}) but has {j} rejections, not one");
-            if (!whole && j > k)
+            var whole = fields.Length != h ? $"{fields.Length} fields, header {h}"
+                : SafeText.HasUnsafe(model.Lines[line - 1]) ? "a field holds a control or invisible character"
+                : !Cpr.TryParse(fields[cprIndex].Trim(), out _, out _) ? "its cpr is not a CPR"
+                : null;
+            if (whole is not null && j != 1)
+                throw NotAccounted(model, line, $"the row is bad as a whole ({whole}) but has {j} rejections, not one");
+            if (whole is null && j > k)
                 throw NotAccounted(model, line, $"{j} rejections for {k} week columns");
-            if (!whole) expected += k - j;
+            if (whole is null) expected += k - j;
         }
         return expected;
     }
