@@ -141,7 +141,7 @@ public sealed class SettlementNoticeContent(
         var planned = contract.RevenuePlan.Count == 0 ? (decimal?)null
             : contract.RevenuePlan.Where(p => new DateOnly(p.Year, p.Month, 1) <= month).Select(p => p.Cumulative).DefaultIfEmpty(0m).Last();
         var notice = new FundsNotice(plan.Period, plan.AsOf, fund.Name, plan.Snapshot.Referred, plan.Snapshot.InCourse, plan.Snapshot.Achieved,
-            contract.TargetShare, revenue, planned, fund.DeficitGuarantee ?? 0m);
+            contract.TargetShare, contract.ReferralCap, revenue, planned, fund.DeficitGuarantee ?? 0m);
         return new NoticeContent(notice, new Recipient(fund.Name, fund.Email));
     }
 }
