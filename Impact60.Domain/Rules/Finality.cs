@@ -20,7 +20,8 @@ public sealed class Finality
     /// <summary>The day <paramref name="week"/> becomes final; null when that day lies beyond the calendar (never).</summary>
     public DateOnly? FinalOn(IsoWeek week)
     {
-        var day = (long)week.Sunday.DayNumber + 7L * MaturityWeeks;
+        // In day numbers from the Monday: the Sunday itself may already lie beyond the calendar.
+        var day = (long)week.Monday.DayNumber + 6 + 7L * MaturityWeeks;
         return day <= DateOnly.MaxValue.DayNumber ? DateOnly.FromDayNumber((int)day) : null;
     }
 
