@@ -209,9 +209,9 @@ public sealed record FokusNotice(
 /// citizens referred so far.
 /// </para>
 /// <para>
-/// Deficit-guarantee exposure: how much of the guarantee the programme would draw if it stopped today, taken as the
-/// shortfall of revenue against plan to date (plan − revenue, never below zero), capped at the guarantee amount.
-/// No plan, no exposure figure (null): we do not guess a plan.
+/// Deficit-guarantee exposure (<see cref="GuaranteeExposure"/>): how much of the guarantee the programme would draw if it
+/// stopped today, the shortfall of revenue against plan to date (plan − revenue, never below zero), capped at the
+/// guarantee amount. No plan, no exposure figure (null): we do not guess a plan.
 /// </para>
 /// </summary>
 public sealed record FundsNotice : Notice
@@ -275,10 +275,10 @@ public sealed record FundsNotice : Notice
         : (decimal)ParticipantsAchievedSelfSufficiency / ParticipantsReferred;
 
     /// <summary>Plan − revenue when revenue is behind plan, else 0; null without a plan.</summary>
-    public decimal? ShortfallAgainstPlan => PlanToDateExVat is { } plan ? Math.Max(plan - RevenueToDateExVat, 0m) : null;
+    public decimal? ShortfallAgainstPlan => GuaranteeExposure.Shortfall(PlanToDateExVat, RevenueToDateExVat);
 
     /// <summary>The shortfall capped at the guarantee; null without a plan.</summary>
-    public decimal? DeficitGuaranteeExposure => ShortfallAgainstPlan is { } s ? Math.Min(s, DeficitGuarantee) : null;
+    public decimal? DeficitGuaranteeExposure => GuaranteeExposure.Exposure(PlanToDateExVat, RevenueToDateExVat, DeficitGuarantee);
 }
 
 /// <summary>A referral with final weeks that have no register row.</summary>

@@ -148,6 +148,26 @@ public class RuleTypesTests
     }
 
     [Fact]
+    public void Guarantee_exposure_is_the_shortfall_against_the_plan_to_date_at_most_the_guarantee_and_none_without_a_plan()
+    {
+        // Given a plan of 100,000 by 2020-06 and 250,000 by 2020-12
+        RevenuePlanEntry[] plan = [new(2020, 6, 100_000m), new(2020, 12, 250_000m)];
+
+        // the plan to date is the latest month on or before the settlement's month, 0 before the first, none without a plan
+        Assert.Equal(0m, GuaranteeExposure.PlanToDate(plan, new DateOnly(2020, 5, 1)));
+        Assert.Equal(100_000m, GuaranteeExposure.PlanToDate(plan, new DateOnly(2020, 6, 30)));
+        Assert.Equal(100_000m, GuaranteeExposure.PlanToDate(plan, new DateOnly(2020, 11, 1)));
+        Assert.Equal(250_000m, GuaranteeExposure.PlanToDate(plan, new DateOnly(2021, 3, 1)));
+        Assert.Null(GuaranteeExposure.PlanToDate([], new DateOnly(2021, 3, 1)));
+
+        // and the exposure is plan − revenue, never below 0, at most the guarantee
+        Assert.Equal(40_000m, GuaranteeExposure.Exposure(100_000m, 60_000m, 4_000_000m));
+        Assert.Equal(0m, GuaranteeExposure.Exposure(100_000m, 120_000m, 4_000_000m));
+        Assert.Equal(30_000m, GuaranteeExposure.Exposure(100_000m, 60_000m, 30_000m));
+        Assert.Null(GuaranteeExposure.Exposure(null, 60_000m, 4_000_000m));
+    }
+
+    [Fact]
     public void Programme_counts_count_every_referral_and_of_the_computed_those_in_course_and_achieved()
     {
         var counts = ProgrammeCounts.Of([(true, false), (false, true), (false, false)], notComputed: 2);
