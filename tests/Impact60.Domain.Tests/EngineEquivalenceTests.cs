@@ -17,13 +17,13 @@ namespace Impact60.Domain.Tests;
 /// (codes of every class, weeks with no row, course ends and referral dates before and after them, run dates).
 /// </summary>
 /// <remarks>
-/// Bounded for CI (<see cref="DefaultCases"/> programmes, a few seconds); <c>RULES_CASES=20000</c> runs more,
+/// Bounded for CI (<see cref="DefaultCases"/> programmes of 1-5 participants, about 5-15 s on a shared machine); <c>RULES_CASES=20000</c> runs more,
 /// <c>RULES_SEED=…</c> replays the seed a failure printed. Amounts are compared by value: <c>796</c> and <c>796.00</c>
 /// are the same amount (the engines may carry a different number of decimal places for the same value).
 /// </remarks>
 public class EngineEquivalenceTests
 {
-    private const int DefaultCases = 400;
+    private const int DefaultCases = 2_000;
     private static readonly IsoWeek Base = new(2019, 1);
 
     private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("RULES_CASES"), out var n) && n > 0 ? n : DefaultCases;
