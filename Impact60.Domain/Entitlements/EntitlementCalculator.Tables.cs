@@ -100,7 +100,7 @@ public sealed partial class EntitlementCalculator
     /// </summary>
     private sealed class WindowLayout
     {
-        public WindowLayout(ContractRules rules, DateOnly courseEnd)
+        public WindowLayout(RuleBook rules, DateOnly courseEnd)
         {
             Window = PaymentWindow.After(courseEnd, rules.Contract.PaymentWindowWeeks, rules.Suspensions);
             var periods = rules.PeriodsOf(Window);

@@ -12,7 +12,7 @@ namespace Impact60.Domain.Entitlements;
 /// and a property test holds the two to identical results over random contracts and histories.
 /// </summary>
 /// <remarks>
-/// Whatever is not per-week arithmetic comes from the rule types of <see cref="ContractRules"/>: the window and its
+/// Whatever is not per-week arithmetic comes from the rule types of <see cref="RuleBook"/>: the window and its
 /// periods (<see cref="PaymentWindow"/>, <see cref="VerificationPeriods"/>, cut once per course-end week and cached), the
 /// final horizon (<see cref="Finality"/>), the classification table (<see cref="Classification"/>), the suspended weeks
 /// (<see cref="Suspensions"/>), the weeks each tariff prices (<see cref="Pricing"/>), the period status
@@ -32,13 +32,13 @@ public sealed partial class EntitlementCalculator
     private const byte SustainedBit = 0x10;
     private const int StackWeeks = 512; // covers a window plus years of history; longer histories rent
 
-    private readonly ContractRules _rules;
+    private readonly RuleBook _rules;
 
-    public EntitlementCalculator(Contract contract) : this(new ContractRules(contract))
+    public EntitlementCalculator(Contract contract) : this(new RuleBook(contract))
     {
     }
 
-    public EntitlementCalculator(ContractRules rules)
+    public EntitlementCalculator(RuleBook rules)
     {
         _rules = rules ?? throw new ArgumentNullException(nameof(rules));
         (_classByCode, _emptyCodeClass) = ClassTable(rules.Classification);
@@ -50,7 +50,7 @@ public sealed partial class EntitlementCalculator
     public Contract Contract => _rules.Contract;
 
     /// <summary>The contract's rules this engine is built from.</summary>
-    public ContractRules Rules => _rules;
+    public RuleBook Rules => _rules;
 
     /// <summary>Rule 3.</summary>
     public bool IsFinal(IsoWeek week, DateOnly asOf) => _rules.Finality.IsFinal(week, asOf);

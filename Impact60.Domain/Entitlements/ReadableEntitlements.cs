@@ -7,7 +7,7 @@ using Impact60.Domain.Settlement;
 namespace Impact60.Domain.Entitlements;
 
 /// <summary>
-/// The entitlement (docs/contract-rules.md, rules 1-9) composed of the rule types of <see cref="ContractRules"/>, written
+/// The entitlement (docs/contract-rules.md, rules 1-9) composed of the rule types of <see cref="RuleBook"/>, written
 /// to be read and checked by hand, not for speed: every week is looked at, each rule in turn says what it says about it,
 /// and the <see cref="Entitlement"/> is assembled from those weeks. The fast <see cref="EntitlementCalculator"/> must
 /// give the same (a property test checks it over random contracts and histories); <see cref="Explain"/> also gives the
@@ -15,15 +15,15 @@ namespace Impact60.Domain.Entitlements;
 /// </summary>
 public sealed partial class ReadableEntitlements
 {
-    private readonly ContractRules _rules;
+    private readonly RuleBook _rules;
 
-    public ReadableEntitlements(Contract contract) : this(new ContractRules(contract))
+    public ReadableEntitlements(Contract contract) : this(new RuleBook(contract))
     {
     }
 
-    public ReadableEntitlements(ContractRules rules) => _rules = rules ?? throw new ArgumentNullException(nameof(rules));
+    public ReadableEntitlements(RuleBook rules) => _rules = rules ?? throw new ArgumentNullException(nameof(rules));
 
-    public ContractRules Rules => _rules;
+    public RuleBook Rules => _rules;
 
     /// <summary>What <see cref="Explain"/> finds, without the reasons.</summary>
     public Entitlement Compute(Referral referral, IReadOnlyList<RegisterWeek> weeks, DateOnly asOf) => Explain(referral, weeks, asOf).Entitlement;

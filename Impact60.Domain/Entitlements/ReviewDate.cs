@@ -22,7 +22,7 @@ public static class ReviewDate
     /// The review date of <paramref name="entitlement"/>, computed from <paramref name="weeks"/> (the register weeks it
     /// was computed from); null when only new data can change it, or when the next such day lies beyond the calendar.
     /// </summary>
-    public static DateOnly? Of(Entitlement entitlement, ReadOnlySpan<RegisterWeek> weeks, ContractRules rules)
+    public static DateOnly? Of(Entitlement entitlement, ReadOnlySpan<RegisterWeek> weeks, RuleBook rules)
     {
         ArgumentNullException.ThrowIfNull(entitlement);
         ArgumentNullException.ThrowIfNull(rules);

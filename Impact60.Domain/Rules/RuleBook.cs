@@ -7,9 +7,9 @@ namespace Impact60.Domain.Rules;
 /// The rules of docs/contract-rules.md for one contract, each a small type of its own in this folder, built once from
 /// the contract's parameters: what both entitlement engines, the review dates and the intake are made of.
 /// </summary>
-public sealed class ContractRules
+public sealed class RuleBook
 {
-    public ContractRules(Contract contract)
+    public RuleBook(Contract contract)
     {
         ArgumentNullException.ThrowIfNull(contract);
         // maturityWeeks may be 0 (a week final on its own Sunday); the other week counts must be positive.
