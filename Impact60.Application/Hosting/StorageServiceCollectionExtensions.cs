@@ -40,7 +40,10 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Register ingestion (files and inbox). <paramref name="configure"/> sets the referral cap (the contract's; default 120).</summary>
+    /// <summary>
+    /// Register ingestion (files and inbox). <paramref name="configure"/> sets the contract's referral cap (no default: a
+    /// referrals delivery is refused until it is set; <c>AddImpact60Pipeline</c> sets it from the contract).
+    /// </summary>
     public static IServiceCollection AddImpact60Ingestion(this IServiceCollection services, IConfiguration configuration, Action<IngestionOptions>? configure = null)
     {
         services.AddImpact60Storage(configuration);

@@ -9,8 +9,12 @@ namespace Impact60.Application.Ingestion;
 
 public sealed class IngestionOptions
 {
-    /// <summary>The contract's <c>referralCap</c> (DOMAIN.md: 120): a new referral id beyond it is rejected, not dropped.</summary>
-    public int ReferralCap { get; set; } = 120;
+    /// <summary>
+    /// The contract's <c>referralCap</c> (rule R1): a new referral id beyond it is rejected, not dropped. No default: the
+    /// cap comes only from the contract (the pipeline's composition sets it); a referrals delivery ingested without it
+    /// set is refused.
+    /// </summary>
+    public int? ReferralCap { get; set; }
 
     /// <summary>
     /// The contract's <c>allowReReferral</c> (default false): whether a person already referred may be referred again under

@@ -3,6 +3,7 @@ using Impact60.Application.Storage;
 using Impact60.Domain.Contracts;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
+using Impact60.Domain.Rules;
 using Impact60.Domain.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -87,6 +88,7 @@ public sealed class RegisterIngestion(
         BufferedDelivery delivery, string source, string kind, string extension,
         Func<Stream, ICollection<Rejection>, Parsed> parse, CancellationToken cancellationToken)
     {
+        if (kind == ReferralsKind) _ = Intake(); // no referral cap, no referrals: refused before anything is stored
         var receivedAt = time.GetUtcNow();
         var deliveryId = DeliveryLog.DeliveryIdOf(delivery.Sha256);
 
@@ -243,24 +245,17 @@ public sealed class RegisterIngestion(
 
     /// <summary>
     /// The programme's rules for referrals, across deliveries (docs/ingestion.md "One person, one referral"), applied to
-    /// the store as this delivery would leave it:
-    /// <list type="number">
-    /// <item>A referral id appears once in a delivery: the first is kept (the file reader does this for files; an API page
-    /// is checked here).</item>
-    /// <item>One person is one referral in the programme (unless <see cref="IngestionOptions.AllowReReferral"/>): a new
-    /// referral id for a person another referral id holds is rejected, and so is a change that moves a referral to such a
-    /// person. Of several claims on one person the one that held it before wins, then a known referral, then the earliest
-    /// line. A swap (two referrals' CPRs corrected in one delivery) is taken: each person is held once afterwards.</item>
-    /// <item>A fokus_ref names one referral: a new or changed referral whose fokus_ref another referral id holds is rejected.</item>
-    /// <item>The referral cap (<see cref="IngestionOptions.ReferralCap"/>): ids already stored always pass; new ids are
-    /// taken in delivery order until the cap, the rest rejected. A row rejected by an earlier rule takes no place.</item>
-    /// </list>
-    /// Reasons name referral ids, never a person. A rejected change leaves the stored referral as it was.
+    /// the store as this delivery would leave it: a referral id appears once in a delivery (the first is kept; the file
+    /// reader does this for files, an API page is checked here), then the intake rules R1-R3 of the contract
+    /// (<see cref="ReferralIntake"/>: one person one referral unless <see cref="IngestionOptions.AllowReReferral"/>, one
+    /// fokus_ref one referral, the referral cap <see cref="IngestionOptions.ReferralCap"/>), deciding the delivery against
+    /// the referrals stored before it. Reasons name referral ids, never a person. A rejected change leaves the stored
+    /// referral as it was.
     /// </summary>
     private async Task<List<Referral>> ApplyReferralRulesAsync(IReadOnlyList<ReferralRow> rows, string source, ICollection<Rejection> rejections, CancellationToken cancellationToken)
     {
-        var stored = (await participants.ReadReferralsAsync(cancellationToken).ConfigureAwait(false))
-            .ToDictionary(r => r.ReferralId, StringComparer.Ordinal);
+        var intake = Intake();
+        var stored = await participants.ReadReferralsAsync(cancellationToken).ConfigureAwait(false);
         var ruled = new List<Rejection>();
         var where = source.StartsWith("api:", StringComparison.Ordinal) ? "item" : "line";
 
@@ -277,87 +272,23 @@ public sealed class RegisterIngestion(
             }
         }
 
-        var rejected = new HashSet<ReferralRow>(ReferenceEqualityComparer.Instance);
-        while (true)
-        {
-            var incoming = candidates.Where(r => !rejected.Contains(r)).ToDictionary(r => r.Referral.ReferralId, StringComparer.Ordinal);
-            var found = new List<(ReferralRow Row, string Reason)>();
-            if (!options.Value.AllowReReferral)
-                found.AddRange(Conflicts(stored, incoming, r => r.Person.Value, (row, keeper) => IsNew(row)
-                    ? $"referral {Id(row)} is new, but the same person is already referred under referral {SafeText.Quote(keeper)}: one person is one referral in the programme, so {Id(row)} is not taken (the contract does not allow re-referral)"
-                    : $"referral {Id(row)} would change to a person already referred under referral {SafeText.Quote(keeper)}: one person is one referral in the programme, so the change is not taken and {Id(row)} stays as stored"));
-            found.AddRange(Conflicts(stored, incoming, r => r.FokusRef, (row, keeper) =>
-                $"fokus_ref '{SafeText.Quote(row.Referral.FokusRef)}' is already held by referral {SafeText.Quote(keeper)}: a FOKUS reference names one referral, so " +
-                (IsNew(row) ? $"{Id(row)} is not taken" : $"the change of {Id(row)} is not taken")));
-            var added = false;
-            foreach (var (row, reason) in found)
-            {
-                if (!rejected.Add(row)) continue;
-                ruled.Add(new Rejection(source, row.Line, reason, row.MaskedRawLine));
-                added = true;
-            }
-            if (!added) break;
-        }
-
-        var cap = options.Value.ReferralCap;
+        var decisions = intake.Decide(stored, [.. candidates.Select(c => c.Referral)]);
         var taken = new List<Referral>();
-        var count = stored.Count;
-        foreach (var row in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
-            if (rejected.Contains(row)) continue;
-            if (!IsNew(row)) { taken.Add(row.Referral); continue; }
-            if (count < cap)
-            {
-                count++;
-                taken.Add(row.Referral);
-                continue;
-            }
-            ruled.Add(new Rejection(source, row.Line,
-                $"referral {Id(row)} is new and would exceed the programme's referral cap of {cap} ({count} referrals already taken)", row.MaskedRawLine));
+            if (decisions[i].Taken) taken.Add(candidates[i].Referral);
+            else ruled.Add(new Rejection(source, candidates[i].Line, decisions[i].Reason!, candidates[i].MaskedRawLine));
         }
 
         foreach (var r in ruled.OrderBy(r => r.Line)) rejections.Add(r);
         return taken;
-
-        bool IsNew(ReferralRow row) => !stored.ContainsKey(row.Referral.ReferralId);
-        static string Id(ReferralRow row) => SafeText.Quote(row.Referral.ReferralId);
     }
 
-    /// <summary>
-    /// The incoming rows that would make a value of <paramref name="keyOf"/> (a person, a fokus_ref) held by more than one
-    /// referral id once the delivery is applied, each with the reason naming the id that keeps it. The keeper: the id that
-    /// held the value before the delivery, else a known id, else the earliest line. Only incoming rows that bring the value
-    /// anew can be rejected; two stored ids sharing a value (data of an earlier release) are left as they are.
-    /// </summary>
-    private static IEnumerable<(ReferralRow Row, string Reason)> Conflicts(
-        Dictionary<string, Referral> stored, Dictionary<string, ReferralRow> incoming, Func<Referral, string> keyOf, Func<ReferralRow, string, string> reason)
-    {
-        var holders = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Hold(string id, Referral referral)
-        {
-            var key = keyOf(referral);
-            if (key.Length == 0) return;
-            if (!holders.TryGetValue(key, out var ids)) holders[key] = ids = [];
-            ids.Add(id);
-        }
-        foreach (var (id, referral) in stored)
-            if (!incoming.ContainsKey(id)) Hold(id, referral);
-        foreach (var (id, row) in incoming) Hold(id, row.Referral);
-
-        foreach (var (key, ids) in holders)
-        {
-            if (ids.Count < 2) continue;
-            bool HeldBefore(string id) => stored.TryGetValue(id, out var s) && keyOf(s) == key;
-            var keeper = ids
-                .OrderBy(id => HeldBefore(id) ? 0 : stored.ContainsKey(id) ? 1 : 2)
-                .ThenBy(id => incoming.TryGetValue(id, out var row) ? row.Line : 0)
-                .ThenBy(id => id, StringComparer.Ordinal)
-                .First();
-            foreach (var id in ids)
-                if (id != keeper && incoming.TryGetValue(id, out var row) && !HeldBefore(id))
-                    yield return (row, reason(row, keeper));
-        }
-    }
+    /// <summary>The contract's intake rules as the options carry them; the referral cap has no default but the contract's.</summary>
+    private ReferralIntake Intake() => new(
+        options.Value.ReferralCap ?? throw new InvalidOperationException(
+            "IngestionOptions.ReferralCap is not set: the referral cap comes from the contract's referralCap (AddImpact60Pipeline sets it)."),
+        options.Value.AllowReReferral);
 
     private static string AsMaskedRow(Referral r)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Rules;
 
 namespace Impact60.Application.Notices;
 
@@ -203,13 +204,14 @@ public sealed record FokusNotice(
 /// and the fund's own name, so no referral id, FOKUS reference or other person-level value can be put in it
 /// (a test checks the shape).
 /// <para>
-/// Target: the contract's <see cref="TargetShare"/> of the citizens referred so far (DOMAIN.md "at least 50 % of
-/// referred citizens"), rounded up to whole citizens.
+/// Target: the contract's <see cref="TargetShare"/> of its <see cref="ReferralCap"/>, rounded up to whole citizens
+/// (rule 9, <see cref="ProgrammeTarget"/>: "60 of 120"), the same target FOKUS and the contract see, never a share of the
+/// citizens referred so far.
 /// </para>
 /// <para>
-/// Deficit-guarantee exposure: how much of the guarantee the programme would draw if it stopped today, taken as the
-/// shortfall of revenue against plan to date (plan − revenue, never below zero), capped at the guarantee amount.
-/// No plan, no exposure figure (null): we do not guess a plan.
+/// Deficit-guarantee exposure (<see cref="GuaranteeExposure"/>): how much of the guarantee the programme would draw if it
+/// stopped today, the shortfall of revenue against plan to date (plan − revenue, never below zero), capped at the
+/// guarantee amount. No plan, no exposure figure (null): we do not guess a plan.
 /// </para>
 /// </summary>
 public sealed record FundsNotice : Notice
@@ -222,6 +224,7 @@ public sealed record FundsNotice : Notice
         int participantsInCourse,
         int participantsAchievedSelfSufficiency,
         decimal targetShare,
+        int referralCap,
         decimal revenueToDateExVat,
         decimal? planToDateExVat,
         decimal deficitGuarantee)
@@ -232,6 +235,7 @@ public sealed record FundsNotice : Notice
         if (participantsAchievedSelfSufficiency < 0 || participantsAchievedSelfSufficiency > participantsReferred)
             throw new ArgumentOutOfRangeException(nameof(participantsAchievedSelfSufficiency), participantsAchievedSelfSufficiency, "must be between 0 and the number referred");
         if (targetShare <= 0m || targetShare > 1m) throw new ArgumentOutOfRangeException(nameof(targetShare), targetShare, "must be in (0, 1]");
+        if (referralCap < 1) throw new ArgumentOutOfRangeException(nameof(referralCap), referralCap, "must be at least 1");
         if (deficitGuarantee < 0m) throw new ArgumentOutOfRangeException(nameof(deficitGuarantee), deficitGuarantee, "cannot be negative");
         if (planToDateExVat < 0m) throw new ArgumentOutOfRangeException(nameof(planToDateExVat), planToDateExVat, "cannot be negative");
         SettlementId = settlementId;
@@ -242,6 +246,7 @@ public sealed record FundsNotice : Notice
         ParticipantsInCourse = participantsInCourse;
         ParticipantsAchievedSelfSufficiency = participantsAchievedSelfSufficiency;
         TargetShare = targetShare;
+        ReferralCap = referralCap;
         RevenueToDateExVat = revenueToDateExVat;
         PlanToDateExVat = planToDateExVat;
         DeficitGuarantee = deficitGuarantee;
@@ -255,12 +260,14 @@ public sealed record FundsNotice : Notice
     public int ParticipantsInCourse { get; }
     public int ParticipantsAchievedSelfSufficiency { get; }
     public decimal TargetShare { get; }
+    /// <summary>The contract's <c>referralCap</c>: the target is a share of it.</summary>
+    public int ReferralCap { get; }
     /// <summary>Invoiced minus credited to date, excluding VAT.</summary>
     public decimal RevenueToDateExVat { get; }
     public decimal? PlanToDateExVat { get; }
     public decimal DeficitGuarantee { get; }
 
-    public int TargetCount => (int)Math.Ceiling(TargetShare * ParticipantsReferred);
+    public int TargetCount => ProgrammeTarget.Count(TargetShare, ReferralCap);
 
     /// <summary>Achieved ÷ referred; null while nobody is referred.</summary>
     public decimal? AchievedShare => ParticipantsReferred == 0
@@ -268,10 +275,10 @@ public sealed record FundsNotice : Notice
         : (decimal)ParticipantsAchievedSelfSufficiency / ParticipantsReferred;
 
     /// <summary>Plan − revenue when revenue is behind plan, else 0; null without a plan.</summary>
-    public decimal? ShortfallAgainstPlan => PlanToDateExVat is { } plan ? Math.Max(plan - RevenueToDateExVat, 0m) : null;
+    public decimal? ShortfallAgainstPlan => GuaranteeExposure.Shortfall(PlanToDateExVat, RevenueToDateExVat);
 
     /// <summary>The shortfall capped at the guarantee; null without a plan.</summary>
-    public decimal? DeficitGuaranteeExposure => ShortfallAgainstPlan is { } s ? Math.Min(s, DeficitGuarantee) : null;
+    public decimal? DeficitGuaranteeExposure => GuaranteeExposure.Exposure(PlanToDateExVat, RevenueToDateExVat, DeficitGuarantee);
 }
 
 /// <summary>A referral with final weeks that have no register row.</summary>

@@ -224,6 +224,7 @@ public sealed class NoticeRenderer
         public bool HasAchievedShare { get; } = n.AchievedShare.HasValue;
         public decimal AchievedShare { get; } = n.AchievedShare ?? 0m;
         public decimal TargetShare { get; } = n.TargetShare;
+        public int ReferralCap { get; } = n.ReferralCap;
         public int TargetCount { get; } = n.TargetCount;
         public int MissingToTarget { get; } = Math.Max(n.TargetCount - n.ParticipantsAchievedSelfSufficiency, 0);
         public decimal Revenue { get; } = n.RevenueToDateExVat;

@@ -7,6 +7,7 @@ using Impact60.Application.Settlement;
 using Impact60.Application.Storage;
 using Impact60.Domain.Contracts;
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Rules;
 
 namespace Impact60.Application.Pipeline;
 
@@ -138,10 +139,9 @@ public sealed class SettlementNoticeContent(
         var settlements = await ledger.ListSettlementsAsync(ct);
         var revenue = settlements.Where(s => string.CompareOrdinal(s.Period, plan.Period) <= 0).Sum(s => s.InvoiceTotal - s.CreditTotal);
         var month = DateOnly.ParseExact(plan.Period + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var planned = contract.RevenuePlan.Count == 0 ? (decimal?)null
-            : contract.RevenuePlan.Where(p => new DateOnly(p.Year, p.Month, 1) <= month).Select(p => p.Cumulative).DefaultIfEmpty(0m).Last();
+        var planned = GuaranteeExposure.PlanToDate(contract.RevenuePlan, month);
         var notice = new FundsNotice(plan.Period, plan.AsOf, fund.Name, plan.Snapshot.Referred, plan.Snapshot.InCourse, plan.Snapshot.Achieved,
-            contract.TargetShare, revenue, planned, fund.DeficitGuarantee ?? 0m);
+            contract.TargetShare, contract.ReferralCap, revenue, planned, fund.DeficitGuarantee ?? 0m);
         return new NoticeContent(notice, new Recipient(fund.Name, fund.Email));
     }
 }

@@ -1,5 +1,6 @@
 using Impact60.Application.Verification;
 using Impact60.Domain.Entitlements;
+using Impact60.Domain.Rules;
 using Microsoft.Extensions.Logging;
 
 namespace Impact60.Application.Settlement;
@@ -114,9 +115,10 @@ public sealed class SettlementService(
         var leftOut = failed.Select(f => f.ReferralId).ToHashSet(StringComparer.Ordinal);
         var (invoiceLines, creditLines) = SettlementDifference.Compute(current, invoiced, leftOut);
         // Referred counts every referral, the left-out ones too (they were referred); the rest is what could be computed.
+        var counts = ProgrammeCounts.Of(current.Select(e => (e.InCourse, e.AchievedSelfSufficiency)), failed.Count);
         var snapshot = new ProgrammeSnapshot(
-            current.Count + failed.Count, current.Count(e => e.InCourse), current.Count(e => e.AchievedSelfSufficiency),
-            current.SelectMany(e => e.Periods.Where(p => p.Status == "Held")
+            counts.Referred, counts.InCourse, counts.Achieved,
+            current.SelectMany(e => e.Periods.Where(p => Enum.Parse<PeriodStatus>(p.Status) == PeriodStatus.Held)
                 .Select(p => new SnapshotHeldPeriod(e.ReferralId, e.FokusRef, p.Index, p.MissingWeeks))).ToList(),
             current.Where(e => e.MissingFinalWeeks.Count > 0).Select(e => new SnapshotDataGap(e.ReferralId, e.MissingFinalWeeks)).ToList(),
             failed.Select(f => new SnapshotNotSettled(f.ReferralId, f.FokusRef, f.Reason)).ToList());

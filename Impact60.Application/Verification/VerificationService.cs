@@ -76,62 +76,12 @@ public sealed class VerificationService(
         e.Problems.Select(p => p.Message).ToList());
 
     /// <summary>
-    /// With unchanged data an entitlement changes only when another week becomes final (rule 3), and only some of those
-    /// moments matter. The review date is the first of:
-    /// <list type="number">
-    /// <item>the day the last counted week of an open period becomes final (the period turns verified or held, rule 6);</item>
-    /// <item>the day a window week with no register row becomes final (a data gap appears, rule 6 "held");</item>
-    /// <item>the day the next reported Full/Partial week becomes final, while the spell it extends is still shorter than
-    /// <c>minSustainedWeeks</c>, or the target is not yet achieved (rules 5 and 9: a spell can grow into an earlier period
-    /// or reach the target).</item>
-    /// </list>
-    /// Otherwise only new data can change the entitlement, and new data is a change the ingestion reports: no review date.
-    /// Settlement does not rely on this: it recomputes every participant as of its own date (<see cref="CurrentEntitlements"/>).
+    /// The date the entitlement must be looked at again although no data changed (rules 3, 5, 6 and 9:
+    /// <see cref="ReviewDate"/>); null when only new data can change it. Settlement does not rely on this: it recomputes
+    /// every participant as of its own date (<see cref="CurrentEntitlements"/>).
     /// </summary>
-    public static DateOnly? ReviewOn(Entitlement e, ReadOnlySpan<RegisterWeek> weeks, EntitlementCalculator calculator)
-    {
-        var contract = calculator.Contract;
-        var lastFinal = calculator.LastFinalOrdinal(e.AsOf);
-        // In day numbers: a week whose final day lies beyond the calendar (a window far in the future) is never final,
-        // so it gives no review date rather than an overflow.
-        DateOnly? FinalOn(int ordinal)
-        {
-            var day = 7L * ordinal + 6 + 7L * contract.MaturityWeeks;
-            return day <= DateOnly.MaxValue.DayNumber ? DateOnly.FromDayNumber((int)day) : null;
-        }
-        int? next = null;
-        void Consider(int ordinal) { if (ordinal > lastFinal && (next is null || ordinal < next)) next = ordinal; }
-
-        var codes = new Dictionary<int, BenefitCode>(weeks.Length);
-        foreach (var w in weeks) codes[w.Week.Ordinal] = w.Code;
-
-        // 1. Open periods close when their last counted week is final.
-        foreach (var p in e.Periods)
-            if (p.Status == PeriodStatus.Open) Consider(p.LastWeek.Ordinal);
-
-        // 2. The first non-final counted window week without a row would become a data gap.
-        if (e.Window is { } window)
-            for (var o = Math.Max(lastFinal + 1, window.FirstWeek.Ordinal); o <= window.LastWeek.Ordinal; o++)
-                if (!calculator.IsSuspended(IsoWeek.FromOrdinal(o)) && !codes.ContainsKey(o)) { Consider(o); break; }
-
-        // 3. A growing spell: the next non-suspended week after the final horizon, if reported Full/Partial.
-        var nextWeek = lastFinal + 1;
-        while (calculator.IsSuspended(IsoWeek.FromOrdinal(nextWeek))) nextWeek++;
-        if (codes.TryGetValue(nextWeek, out var nextCode) && calculator.Classify(nextCode) != WeekClass.None)
-        {
-            var run = 0;
-            var earliest = codes.Keys.Min();
-            for (var o = lastFinal; o >= earliest; o--)
-            {
-                if (calculator.IsSuspended(IsoWeek.FromOrdinal(o))) continue;
-                if (!codes.TryGetValue(o, out var c) || calculator.Classify(c) == WeekClass.None) break;
-                run++;
-                if (run >= Math.Max(contract.MinSustainedWeeks, contract.TargetSustainedWeeks)) break;
-            }
-            if (run < contract.MinSustainedWeeks || !e.AchievedSelfSufficiency) Consider(nextWeek);
-        }
-        return next is { } n ? FinalOn(n) : null;
-    }
+    public static DateOnly? ReviewOn(Entitlement e, ReadOnlySpan<RegisterWeek> weeks, EntitlementCalculator calculator) =>
+        ReviewDate.Of(e, weeks, calculator.Rules);
 }
 
 /// <summary>

@@ -6,6 +6,7 @@ using Impact60.Application.Settlement;
 using Impact60.Application.Storage;
 using Impact60.Application.Verification;
 using Impact60.Cli.Demo;
+using Impact60.Domain.Rules;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -161,12 +162,12 @@ public static class DemoCommand
             revenue = settlements.TakeWhile(x => x.Outcome != o).Sum(x => x.Outcome.Record.InvoiceTotal - x.Outcome.Record.CreditTotal) + r.InvoiceTotal - r.CreditTotal;
             table.AddRow(ConsoleText.Markup(r.Period), ConsoleText.Markup(r.InvoiceNumber), r.InvoiceNumber is null ? "" : MoneyText.Format(r.InvoiceTotal),
                 ConsoleText.Markup(r.CreditNoteNumber), r.CreditNoteNumber is null ? "" : MoneyText.Format(r.CreditTotal),
-                MoneyText.Format(revenue), $"{s.Achieved} / {contract.TargetCount}");
+                MoneyText.Format(revenue), $"{s.Achieved} / {ProgrammeTarget.Count(contract)}");
         }
         console.Write(table);
         var last = settlements.LastOrDefault().Summary;
         if (last is not null)
-            console.WriteLine($"Target progress: {last.Achieved} of {contract.ReferralCap} referred achieved self-sufficiency; target {contract.TargetShare:P0} = {contract.TargetCount}. " +
+            console.WriteLine($"Target progress: {last.Achieved} of {contract.ReferralCap} referred achieved self-sufficiency; target {contract.TargetShare:P0} = {ProgrammeTarget.Count(contract)}. " +
                 $"Invoiced {MoneyText.Format(settlements.Sum(x => x.Outcome.Record.InvoiceTotal))}, credited {MoneyText.Format(settlements.Sum(x => x.Outcome.Record.CreditTotal))}.");
     }
 }
@@ -177,6 +178,7 @@ public sealed record StoredEntitlementSummary(int Referred, int InCourse, int Ac
     public static async Task<StoredEntitlementSummary> ReadAsync(EntitlementStore store)
     {
         var all = await store.ReadAllAsync(CancellationToken.None);
-        return new(all.Count, all.Count(e => e.InCourse), all.Count(e => e.AchievedSelfSufficiency), all.Sum(e => e.Amount));
+        var counts = ProgrammeCounts.Of(all.Select(e => (e.InCourse, e.AchievedSelfSufficiency)), notComputed: 0);
+        return new(counts.Referred, counts.InCourse, counts.Achieved, all.Sum(e => e.Amount));
     }
 }

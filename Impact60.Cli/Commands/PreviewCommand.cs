@@ -5,6 +5,7 @@ using Impact60.Domain.Contracts;
 using Impact60.Domain.Entitlements;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
+using Impact60.Domain.Rules;
 using Impact60.Domain.Text;
 using Spectre.Console;
 
@@ -95,27 +96,21 @@ public static class PreviewCommand
         using (var stream = OpenInput(referralsPath))
         {
             var before = rejections.Total;
-            var rows = 0L;
-            var overCap = 0L;
-            // DOMAIN.md "Referrals": over the cap is rejected with a clear error, not dropped; in file order, with its line.
             // The as-of date stands for the delivery date: a referral dated after it did not exist yet, and a course end
             // beyond the contract's horizon from it is an "open-ended" placeholder or a typing error.
             var rules = new ReferralReadOptions { DeliveryDate = asOf, MaxCourseEndWeeksAhead = contract.MaxCourseEndWeeksAhead };
-            foreach (var row in ReadFile(() => ReferralFile.ReadRows(stream, Path.GetFileName(referralsPath), pseudonymizer, rejections, rules)))
-            {
-                rows++;
-                if (referrals.Count >= contract.ReferralCap)
-                {
-                    overCap++;
-                    rejections.Add(new Rejection(Path.GetFileName(referralsPath), row.Line,
-                        $"referral {row.Referral.ReferralId} is over the programme's referral cap of {contract.ReferralCap}", row.MaskedRawLine));
-                    continue;
-                }
-                referrals.Add(row.Referral);
-            }
+            var rows = ReadFile(() => ReferralFile.ReadRows(stream, Path.GetFileName(referralsPath), pseudonymizer, rejections, rules));
             // Counted as ingestion counts them: rows the reader took plus rows it rejected.
-            var rejected = rejections.Total - before;
-            files.Add(new PreviewFile(ShownName(referralsPath), rows + rejected - overCap, rejected));
+            var readerRejected = rejections.Total - before;
+            // The intake rules (R1-R3) as ingestion applies them to a first delivery, nothing taken before it: over the cap
+            // is rejected with a reason, never dropped, in file order, with its line.
+            var decisions = ReferralIntake.Of(contract).Decide([], [.. rows.Select(r => r.Referral)]);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (decisions[i].Taken) referrals.Add(rows[i].Referral);
+                else rejections.Add(new Rejection(Path.GetFileName(referralsPath), rows[i].Line, decisions[i].Reason!, rows[i].MaskedRawLine));
+            }
+            files.Add(new PreviewFile(ShownName(referralsPath), rows.Count + readerRejected, rejections.Total - before));
         }
 
         // Several week files are several deliveries: later files win per person-week.
@@ -199,8 +194,7 @@ public static class PreviewCommand
         table.AddEmptyRow();
         table.AddRow("Total", $"{t.Referred} referred", "", "", "", $"{t.Achieved}", Amount(t.EntitledAmount));
         console.Write(table);
-        var target = (int)Math.Ceiling(preview.Contract.TargetShare * preview.Contract.ReferralCap);
-        stdout.WriteLine($"Target: {t.Achieved} of {preview.Contract.ReferralCap} referred achieved self-sufficiency ({t.Achieved / (decimal)preview.Contract.ReferralCap:P0}); target {preview.Contract.TargetShare:P0} = {target}.");
+        stdout.WriteLine($"Target: {t.Achieved} of {t.ReferralCap} referred achieved self-sufficiency ({t.TargetProgress:P0}); target {t.TargetShare:P0} = {t.TargetCount}.");
         // Plain lines go straight to the writer, unwrapped (a reason stays on one line, for people and grep alike), and
         // still through ConsoleText.Plain: no ESC, no CPR.
         if (t.Failed.Count > 0)

@@ -1,4 +1,5 @@
 using Impact60.Domain.Primitives;
+using Impact60.Domain.Rules;
 
 // The namespace is "Contracts" (folder Contract/) so that the type name Contract never collides with a namespace.
 namespace Impact60.Domain.Contracts;
@@ -43,44 +44,13 @@ public sealed record Contract(
     /// </summary>
     public int MaxCourseEndWeeksAhead { get; init; } = DefaultMaxCourseEndWeeksAhead;
 
-    /// <summary>Referrals needed to meet the target: ⌈targetShare × referralCap⌉ (60 of 120 for IMPACT60).</summary>
-    public int TargetCount => (int)Math.Ceiling(TargetShare * ReferralCap);
-
-    /// <summary>The tariff in force on <paramref name="day"/>: the last one whose validFrom is on or before it, or null (rule 7).</summary>
-    public Tariff? TariffOn(DateOnly day)
-    {
-        Tariff? inForce = null;
-        foreach (var t in Tariffs)
-            if (t.ValidFrom <= day) inForce = t;
-        return inForce;
-    }
-
-    /// <summary>True when <paramref name="week"/> lies in a suspension (neutral week, DOMAIN.md "suspensions").</summary>
-    public bool IsSuspended(IsoWeek week)
-    {
-        foreach (var s in Suspensions)
-            if (s.From <= week && week <= s.To) return true;
-        return false;
-    }
-}
-
-/// <summary>Rule 4: how a benefit code classifies a week.</summary>
-public sealed record Classification(WeekClass EmptyCode, WeekClass Default, IReadOnlyDictionary<string, WeekClass> Codes)
-{
-    public WeekClass Classify(BenefitCode code) =>
-        code.IsNoBenefit ? EmptyCode : Codes.TryGetValue(code.Value, out var c) ? c : Default;
+    /// <summary>Referrals needed to meet the target: ⌈targetShare × referralCap⌉ (60 of 120 for IMPACT60), rule 9.</summary>
+    public int TargetCount => ProgrammeTarget.Count(TargetShare, ReferralCap);
 }
 
 /// <summary>Price per week by class, in force from <see cref="ValidFrom"/> (compared with the week's Monday).</summary>
-public sealed record Tariff(DateOnly ValidFrom, decimal Full, decimal Partial)
-{
-    public decimal For(WeekClass weekClass) => weekClass switch
-    {
-        WeekClass.Full => Full,
-        WeekClass.Partial => Partial,
-        _ => 0m,
-    };
-}
+/// <remarks>Which tariff prices a week, and at what, is rule 7 (<see cref="Rules.Pricing"/>).</remarks>
+public sealed record Tariff(DateOnly ValidFrom, decimal Full, decimal Partial);
 
 /// <summary>Optional amount caps (rule 8); null means no cap.</summary>
 public sealed record Caps(decimal? PerParticipant, decimal? Programme);

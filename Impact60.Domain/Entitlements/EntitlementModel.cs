@@ -1,5 +1,6 @@
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
+using Impact60.Domain.Rules;
 using Impact60.Domain.Text;
 
 namespace Impact60.Domain.Entitlements;
@@ -58,9 +59,6 @@ public sealed record VerificationPeriod(
     IReadOnlyList<PaidWeek> PaidWeeks,
     IReadOnlyList<EntitlementLine> Lines);
 
-/// <summary>Rule 1: from the ISO week after the course end until paymentWindowWeeks non-suspended weeks are counted.</summary>
-public sealed record PaymentWindow(IsoWeek FirstWeek, IsoWeek LastWeek, int CountedWeeks, int SuspendedWeeks);
-
 public enum EntitlementProblemKind
 {
     /// <summary>Rule 7: a payable week has no tariff in force on its Monday; its period is not paid until the contract covers it.</summary>
@@ -75,7 +73,13 @@ public enum EntitlementProblemKind
 }
 
 /// <summary>Something that keeps money from being owed that a person must fix; never a silent zero.</summary>
-public sealed record EntitlementProblem(EntitlementProblemKind Kind, string ReferralId, int PeriodIndex, IsoWeek Week, string Message);
+public sealed record EntitlementProblem(EntitlementProblemKind Kind, string ReferralId, int PeriodIndex, IsoWeek Week, string Message)
+{
+    /// <summary>Rule 7: <paramref name="week"/> of period <paramref name="periodIndex"/> is payable but no tariff is in force on its Monday.</summary>
+    public static EntitlementProblem NoTariff(string referralId, int periodIndex, IsoWeek week) =>
+        new(EntitlementProblemKind.NoTariffInForce, referralId, periodIndex, week,
+            $"Referral {referralId}, period {periodIndex}: week {week} is payable but no tariff is in force on {week.Monday:yyyy-MM-dd}; the period is not paid until the contract has a tariff for it.");
+}
 
 /// <summary>
 /// A participant whose entitlement could not be computed (<see cref="EntitlementProblemKind.ComputationFailed"/>): the
@@ -161,13 +165,12 @@ public sealed record ProgrammeEntitlements(
     int TargetCount)
 {
     /// <summary>
-    /// Progress against the target as achieved / referralCap. The denominator is the referral cap, not the number referred
-    /// so far: the public target is "60 of 120 referred", and dividing by referrals-to-date would overstate progress while
-    /// referral is still going on (10 achieved of the first 12 referred is not 83 % of the target).
+    /// Progress against the target as achieved / referralCap (rule 9, <see cref="ProgrammeTarget"/>: the denominator is
+    /// the referral cap, not the number referred so far).
     /// </summary>
-    public decimal TargetProgress => ReferralCap == 0 ? 0m : (decimal)Achieved / ReferralCap;
+    public decimal TargetProgress => ProgrammeTarget.Progress(Achieved, ReferralCap);
 
-    public bool TargetMet => Achieved >= TargetCount;
+    public bool TargetMet => ProgrammeTarget.Met(Achieved, TargetCount);
 
     public IEnumerable<EntitlementLine> Lines => Participants.SelectMany(p => p.Lines);
 }

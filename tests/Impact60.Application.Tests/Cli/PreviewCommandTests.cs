@@ -273,7 +273,7 @@ public sealed class PreviewCommandTests
         var root = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(["JC-T-0001"], root.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("referralId").GetString()));
         var rejected = Assert.Single(root.GetProperty("rejected").EnumerateArray().ToList());
-        Assert.Equal(("referrals.csv", 4, "referral JC-T-0002 is over the programme's referral cap of 1"),
+        Assert.Equal(("referrals.csv", 4, "referral JC-T-0002 is new and would exceed the programme's referral cap of 1 (1 referrals already taken)"),
             (rejected.GetProperty("file").GetString(), rejected.GetProperty("line").GetInt32(), rejected.GetProperty("reason").GetString()));
 
         // and the quarantine-style raw line is the row with its CPR masked

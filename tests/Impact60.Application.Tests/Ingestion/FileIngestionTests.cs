@@ -109,6 +109,24 @@ public sealed class FileIngestionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Given_no_referral_cap_from_a_contract_when_a_referrals_file_is_ingested_then_it_is_refused_before_anything_is_stored()
+    {
+        // Given ingestion composed without the contract's referral cap (there used to be a default of 120)
+        await using var host = await StorageTestHost.StartAsync(azurite, ingestion: o => o.ReferralCap = null);
+
+        // when a referrals file arrives, then it is refused, saying where the cap comes from, and nothing is stored
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            host.Ingestion.IngestReferralsFileAsync(Csv(ReferralHeader, ReferralLine(1)), "referrals.csv", Today));
+        Assert.Contains("referral cap comes from the contract", e.Message);
+        Assert.Empty(await host.Participants.ReadReferralsAsync());
+        Assert.Empty(await host.Get<DeliveryLog>().ReadAllAsync());
+
+        // and a weeks file, which the cap does not concern, is ingested as before
+        var weeks = await host.Ingestion.IngestWeeksFileAsync(Csv(WeeksHeader, $"{Cpr(1)};2019-W14;"), "weeks.csv", Today);
+        Assert.Equal(1, weeks.RowsAccepted);
+    }
+
+    [Fact]
     public async Task Given_the_referral_cap_is_reached_when_a_file_brings_new_referrals_then_known_ids_are_updated_and_new_ones_rejected_with_the_reason()
     {
         await using var host = await StorageTestHost.StartAsync(azurite, referralCap: 3);

@@ -38,6 +38,6 @@ public sealed class IngestionContractWiringTests
 
         var options = provider.GetRequiredService<IOptions<IngestionOptions>>().Value;
 
-        Assert.Equal((referralCap ?? 120, allowReReferral, horizon), (options.ReferralCap, options.AllowReReferral, options.MaxCourseEndWeeksAhead));
+        Assert.Equal(((int?)(referralCap ?? 120), allowReReferral, horizon), (options.ReferralCap, options.AllowReReferral, options.MaxCourseEndWeeksAhead));
     }
 }

@@ -81,20 +81,23 @@ public class NoticeKeyAndMessageTests
     [Fact]
     public void Given_funds_figures_then_target_share_shortfall_and_exposure_follow_their_definitions()
     {
-        var behind = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 81, 10, 30, 0.5m, 700_000m, 1_000_000m, 4_000_000m);
-        Assert.Equal(41, behind.TargetCount); // half of 81, rounded up to whole citizens
+        // Given 81 referred so far of a referral cap of 120: the target is the contract's, half of the cap (60), not half
+        // of those referred so far (41), which is what FOKUS and the contract see too (rule 9)
+        var behind = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 81, 10, 30, 0.5m, 120, 700_000m, 1_000_000m, 4_000_000m);
+        Assert.Equal(60, behind.TargetCount);
+        Assert.Equal(61, new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 81, 10, 30, 0.5m, 121, 0m, null, 0m).TargetCount); // rounded up to whole citizens
         Assert.Equal(30m / 81m, behind.AchievedShare);
         Assert.Equal(300_000m, behind.ShortfallAgainstPlan);
         Assert.Equal(300_000m, behind.DeficitGuaranteeExposure);
 
-        var ahead = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 0, 0, 0, 0.5m, 1_200_000m, 1_000_000m, 4_000_000m);
+        var ahead = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 0, 0, 0, 0.5m, 120, 1_200_000m, 1_000_000m, 4_000_000m);
         Assert.Null(ahead.AchievedShare);
         Assert.Equal(0m, ahead.DeficitGuaranteeExposure);
 
-        var farBehind = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 120, 0, 10, 0.5m, 0m, 9_000_000m, 4_000_000m);
+        var farBehind = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 120, 0, 10, 0.5m, 120, 0m, 9_000_000m, 4_000_000m);
         Assert.Equal(4_000_000m, farBehind.DeficitGuaranteeExposure);
 
-        var noPlan = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 120, 0, 10, 0.5m, 0m, null, 4_000_000m);
+        var noPlan = new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 120, 0, 10, 0.5m, 120, 0m, null, 4_000_000m);
         Assert.Null(noPlan.DeficitGuaranteeExposure);
     }
 
@@ -102,7 +105,7 @@ public class NoticeKeyAndMessageTests
     public void Given_inconsistent_funds_figures_then_the_notice_is_refused_naming_the_figure()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 10, 11, 0, 0.5m, 0m, null, 0m));
+            new FundsNotice("2021-06", new DateOnly(2021, 6, 30), "F", 10, 11, 0, 0.5m, 120, 0m, null, 0m));
         Assert.Equal("participantsInCourse", e.ParamName);
     }
 }

@@ -172,7 +172,7 @@ public class NoticeRendererTests
         Assert.Contains("- Henvist: 120", body);
         Assert.Contains("- I forløb: 14", body);
         Assert.Contains("- Blevet selvforsørgende: 55 (45,8 %)", body);
-        Assert.Contains("- Mål: 50 % af de henviste = 60", body);
+        Assert.Contains("- Mål: 50 % af loftet på 120 henvisninger = 60", body);
         Assert.Contains("Der mangler 5 selvforsørgende", body);
         Assert.Contains("- Omsætning til dato (faktureret minus krediteret, ekskl. moms): 1.234.567,50 kr.", body);
         Assert.Contains("- Plan til dato: 1.500.000,00 kr.", body);
@@ -262,7 +262,7 @@ public class NoticeRendererTests
     {
         // A line break in a name would end up in the Subject header.
         var e = Assert.Throws<ArgumentException>(() =>
-            new FundsNotice(SettlementId, AsOf, "Fund\r\nBcc: x@y.example", 1, 0, 0, 0.5m, 0m, null, 0m));
+            new FundsNotice(SettlementId, AsOf, "Fund\r\nBcc: x@y.example", 1, 0, 0, 0.5m, 120, 0m, null, 0m));
         Assert.Contains("control characters", e.Message);
     }
 

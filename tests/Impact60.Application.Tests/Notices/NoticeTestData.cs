@@ -62,6 +62,7 @@ internal static class NoticeTestData
         participantsInCourse: 14,
         participantsAchievedSelfSufficiency: 55,
         targetShare: 0.5m,
+        referralCap: 120,
         revenueToDateExVat: revenue,
         planToDateExVat: plan,
         deficitGuarantee: 4_000_000m);

@@ -2,6 +2,7 @@ using Impact60.Application.Tests.Settlement;
 using Impact60.Application.Verification;
 using Impact60.Domain.Contracts;
 using Impact60.Domain.Entitlements;
+using Impact60.Domain.Rules;
 using Impact60.Domain.Primitives;
 using Impact60.Domain.Register;
 
