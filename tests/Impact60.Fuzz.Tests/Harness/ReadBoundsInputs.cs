@@ -7,7 +7,8 @@ namespace Impact60.Fuzz.Tests.Harness;
 
 /// <summary>
 /// The inputs of <c>BoundsTests</c>: the densest valid file, and those that made readers quadratic (docs/fuzzing.md, F1 to
-/// F3). <c>bench/Impact60.Bench/ReadBoundsBenchmark.cs</c> builds the same bytes to measure their processor time; keep the two alike.
+/// F3). <c>bench/Impact60.Bench/ReadBoundsBenchmark.cs</c> builds the same wide files, and the headers with 20,000 columns and
+/// no CPR-shaped name, to measure their processor time; keep the two alike.
 /// </summary>
 public static class ReadBoundsInputs
 {
