@@ -11,7 +11,8 @@ namespace Impact60.Fuzz.Tests;
 /// <summary>
 /// Given mutations of the shipped samples and of small hand-made seeds, when each is read by the production code, then it
 /// ends as good rows plus listed bad rows or as a whole-file refusal: no other exception, every line accounted for, nothing
-/// CPR-shaped in what is reported, and memory and time within the stated bounds (docs/fuzzing.md).
+/// CPR-shaped in what is reported, and memory kept and bytes allocated within the stated bounds (docs/fuzzing.md; processor
+/// time too, but only in runs by hand: tests do not time things).
 /// Without FUZZ_SECONDS each test is the bounded, fixed-seed run (CI); with FUZZ_SECONDS=600 it fuzzes its target for ten
 /// minutes from a fresh seed. A failure lists every finding with its seed and smallest input, saved under findings/.
 /// </summary>

@@ -53,6 +53,26 @@ public sealed class HarnessTests
     }
 
     [Fact]
+    public void Given_a_case_that_has_allocated_more_than_its_bound_when_the_probe_ticks_then_the_case_is_stopped_at_the_allocation_bound()
+    {
+        var probe = new Probe(precise: false);
+        probe.Begin(inputBytes: 1_000);
+        var held = new List<byte[]>();
+        while (held.Count * 1_000_000L < Bounds.Allocation(1_000) - 1_000_000)
+        {
+            held.Add(new byte[1_000_000]);
+            probe.Tick(); // within the bound: nothing happens
+        }
+
+        held.Add(new byte[2_000_000]);
+        var v = Assert.Throws<Violation>(probe.Tick);
+
+        Assert.Equal("allocation bound", v.Invariant);
+        Assert.StartsWith("stopped after", v.Detail, StringComparison.Ordinal);
+        GC.KeepAlive(held);
+    }
+
+    [Fact]
     public void Given_a_long_form_file_whose_line_ended_as_nothing_when_accounted_then_it_is_a_violation()
     {
         // Line 3 is a data line; a reader that dropped it silently would yield one week for two data lines.

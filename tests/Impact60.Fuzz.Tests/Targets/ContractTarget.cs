@@ -7,8 +7,8 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// <summary>
 /// <c>ContractLoader.Load</c>, given the text as the app reads it (<c>File.ReadAllText</c>: UTF-8, a BOM of UTF-8, UTF-16
 /// or UTF-32 honoured). Invariants: only <see cref="ContractException"/> escapes; a contract that loads has plausible
-/// dates (tariffs, suspensions, revenue plan); memory (the exception's error list included) and time within
-/// <see cref="Bounds"/>.
+/// dates (tariffs, suspensions, revenue plan); memory (the exception's error list included) and allocation within
+/// <see cref="Bounds"/> (time by hand).
 /// </summary>
 public sealed class ContractTarget : FuzzTarget
 {

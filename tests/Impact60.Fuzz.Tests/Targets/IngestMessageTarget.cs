@@ -8,7 +8,7 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// <c>IngestMessage.Read</c>, given the queue message body as the Functions host hands it over (the bytes as UTF-8 text).
 /// Invariants: only <see cref="FormatException"/> escapes; a result is either a blob to ingest or a reason to ignore, never
 /// both or neither; a blob name to ingest is usable (not blank, no "..", not rooted); reasons and exception messages are
-/// CPR-free; memory and time within <see cref="Bounds"/>.
+/// CPR-free; memory and allocation within <see cref="Bounds"/> (time by hand).
 /// </summary>
 public sealed class IngestMessageTarget : FuzzTarget
 {

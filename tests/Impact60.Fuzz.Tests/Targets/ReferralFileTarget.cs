@@ -8,7 +8,7 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// <c>ReferralFile.ReadRows</c>. Invariants: only <see cref="RegisterFileException"/> escapes (a whole-file refusal; any
 /// invalid UTF-8 must be one); otherwise every data line ends as exactly one row or one rejection, unknown header
 /// columns are listed on line 1 (one rejection each, or fewer naming several), and nothing else; rows have plausible dates and no CPR-shaped identifier;
-/// rejections are CPR-free and safe to show; memory and time within <see cref="Bounds"/>.
+/// rejections are CPR-free and safe to show; memory and allocation within <see cref="Bounds"/> (time by hand).
 /// </summary>
 public sealed class ReferralFileTarget : FuzzTarget
 {

@@ -18,7 +18,7 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// (the same person-week twice in a page: the later change wins), and the page's highest changedAt, where the pull moves its
 /// cursor, is the latest change of the items taken and not after the pull's time and clock skew; referrals page: referrals + rejected items = items;
 /// weeks and referrals are plausible and not in the future; accepted referral identifiers are CPR-free; rejections
-/// CPR-free and safe to show; memory and time within <see cref="Bounds"/>.
+/// CPR-free and safe to show; memory and allocation within <see cref="Bounds"/> (time by hand).
 /// </summary>
 public sealed class RegisterApiPageTarget(bool weeks) : FuzzTarget
 {

@@ -18,7 +18,7 @@ namespace Impact60.Fuzz.Tests.Targets;
 /// other data line ends as K weeks and bad cells together (weeks + rejections = K), so the total of weeks is
 /// Σ (K − rejections of the line);</item>
 /// <item>blank lines end as nothing; weeks are of a person, plausible and not in the future; rejections CPR-free and
-/// safe to show; memory and time within <see cref="Bounds"/>.</item>
+/// safe to show; memory and allocation within <see cref="Bounds"/> (time by hand).</item>
 /// </list>
 /// </summary>
 public sealed class WeeksFileTarget(WeeksFileForm form) : FuzzTarget
